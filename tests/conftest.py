@@ -10,6 +10,8 @@ import pytest
 
 from apps.accounts.models import Account, User
 
+pytest_plugins = ["tests.fixtures.sandbox", "tests.fixtures.worker"]
+
 
 @dataclass
 class Personas:
