@@ -1,6 +1,7 @@
 """Certfleet settings. Everything that differs between machines comes from the
 environment; the defaults give the embedded setup (SQLite, a broker with no server)."""
 
+import json
 import os
 from pathlib import Path
 
@@ -88,7 +89,9 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "certfleet.sqlite3",
+            # CERTFLEET_SQLITE_PATH lets a worker process open the tests' database.
+            "NAME": os.environ.get("CERTFLEET_SQLITE_PATH")
+            or DATA_DIR / "certfleet.sqlite3",
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
@@ -125,12 +128,17 @@ STORAGES = {
 # which needs no server and still feeds real worker processes.
 BROKER_DIR = DATA_DIR / "broker"
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+# Extra transport options as JSON, e.g. a key prefix or folder that isolates a test run.
+CELERY_BROKER_TRANSPORT_OPTIONS = json.loads(
+    os.environ.get("CELERY_BROKER_TRANSPORT_OPTIONS", "{}")
+)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     BROKER_DIR.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR),
         "data_folder_out": str(BROKER_DIR),
         "store_processed": False,
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
