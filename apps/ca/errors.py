@@ -106,6 +106,18 @@ CHAIN_EXPIRES_EARLY = 7404
 VERIFY_WRONG_CERT = 7405
 VERIFY_HANDSHAKE = 7406
 ROLLBACK_FAILED = 7407
+# Codes of the REST API itself (the request, not the job, is at fault).
+API_INVALID = 7501
+API_MALFORMED = 7502
+API_NOT_AUTHENTICATED = 7503
+API_FORBIDDEN = 7504
+API_NOT_FOUND = 7505
+API_METHOD_NOT_ALLOWED = 7506
+API_NOT_ACCEPTABLE = 7507
+API_UNSUPPORTED_MEDIA = 7508
+API_THROTTLED = 7509
+IDEMPOTENCY_KEY_REUSED = 7510
+IDEMPOTENCY_IN_PROGRESS = 7511
 
 _ENTRIES = [
     (
@@ -494,6 +506,67 @@ _ENTRIES = [
         ROLLBACK_FAILED,
         _("The site could not be put back to its previous certificate."),
         _("Bind the previous certificate by hand in Plesk; the order log names it."),
+    ),
+    (
+        API_INVALID,
+        _("Some fields of the request are missing or invalid."),
+        _("Correct the fields listed under 'fields' and send the request again."),
+    ),
+    (
+        API_MALFORMED,
+        _("The request body could not be read."),
+        _("Send valid JSON (or form data) with a matching Content-Type header."),
+    ),
+    (
+        API_NOT_AUTHENTICATED,
+        _("The request carries no valid credentials."),
+        _(
+            "Send the header 'Authorization: Token <your token>'; create a token with "
+            "'manage.py api_token <username>' or on the settings page."
+        ),
+    ),
+    (
+        API_FORBIDDEN,
+        _("Your role may not do this."),
+        _("Ask provider staff, or a user of the owning account, to do it."),
+    ),
+    (
+        API_NOT_FOUND,
+        _("There is no such object, or it is not yours to see."),
+        _("Check the address and the id; list the collection to find the right one."),
+    ),
+    (
+        API_METHOD_NOT_ALLOWED,
+        _("This address does not accept this HTTP method."),
+        _("See the API schema at /api/schema/ for the methods each address takes."),
+    ),
+    (
+        API_NOT_ACCEPTABLE,
+        _("The API cannot answer in the format the Accept header asks for."),
+        _("Ask for application/json."),
+    ),
+    (
+        API_UNSUPPORTED_MEDIA,
+        _("The API cannot read a body of this Content-Type."),
+        _("Send application/json, or multipart/form-data for file uploads."),
+    ),
+    (
+        API_THROTTLED,
+        _("Too many requests in a short time."),
+        _("Wait the number of seconds in the Retry-After header, then retry."),
+    ),
+    (
+        IDEMPOTENCY_KEY_REUSED,
+        _("This Idempotency-Key was already used for a different request."),
+        _(
+            "Use a new key for a new request; reuse a key only to repeat the very same "
+            "request."
+        ),
+    ),
+    (
+        IDEMPOTENCY_IN_PROGRESS,
+        _("A request with this Idempotency-Key is still being processed."),
+        _("Wait a moment and send it again to get its answer."),
     ),
 ]
 
