@@ -21,7 +21,9 @@ _RANK = {symbol: rank for rank, symbol in enumerate(ALPHABET)}
 _BASE = len(ALPHABET)
 
 # Look-alikes people type for one another; both sides of each pair count as one.
-_FOLD = str.maketrans({"O": "0", "I": "1", "L": "1", "S": "5", "Z": "2", "B": "8"})
+# The same pairs as the CA's own matching, so a stored code is one the CA knows.
+# (Our codes avoid S, Z and B outright instead of folding them onto 5, 2 and 8.)
+_FOLD = str.maketrans({"O": "0", "I": "1", "L": "1"})
 # Spaces and every kind of dash are separators only.
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_]+")
 
