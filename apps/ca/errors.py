@@ -118,6 +118,13 @@ API_UNSUPPORTED_MEDIA = 7508
 API_THROTTLED = 7509
 IDEMPOTENCY_KEY_REUSED = 7510
 IDEMPOTENCY_IN_PROGRESS = 7511
+# Codes of the certificate lifecycle (renewal, revocation).
+RENEWAL_FEWER_NAMES = 7601
+RENEWAL_NO_VOUCHER = 7602
+CONFIRMATION_REQUIRED = 7603
+SERIAL_INVALID = 7604
+SERIAL_NOT_ON_SITE = 7605
+REVOKE_UNSUPPORTED = 7606
 
 _ENTRIES = [
     (
@@ -506,6 +513,44 @@ _ENTRIES = [
         ROLLBACK_FAILED,
         _("The site could not be put back to its previous certificate."),
         _("Bind the previous certificate by hand in Plesk; the order log names it."),
+    ),
+    (
+        RENEWAL_FEWER_NAMES,
+        _("The renewal would cover fewer names than the certificate it replaces."),
+        _(
+            "Nothing was ordered. Order a certificate for the names by hand, or use a "
+            "voucher that allows them all."
+        ),
+    ),
+    (
+        RENEWAL_NO_VOUCHER,
+        _(
+            "The certificate cannot be renewed: its voucher is gone, used up or expired."
+        ),
+        _("Assign a new voucher and order the certificate again before it expires."),
+    ),
+    (
+        CONFIRMATION_REQUIRED,
+        _("This action needs your confirmation."),
+        _("Confirm that you want to do it, then submit again."),
+    ),
+    (
+        SERIAL_INVALID,
+        _("That is not a serial number."),
+        _(
+            "Type it in hex (spaces, colons and 0x are fine), e.g. 01:00:01:16, or as a "
+            "decimal number."
+        ),
+    ),
+    (
+        SERIAL_NOT_ON_SITE,
+        _("No certificate of this site has this serial number."),
+        _("Copy the serial number from the site's certificate list."),
+    ),
+    (
+        REVOKE_UNSUPPORTED,
+        _("This certificate authority cannot revoke through Certfleet."),
+        _("Revoke the certificate in the certificate authority's own portal."),
     ),
     (
         API_INVALID,

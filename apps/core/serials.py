@@ -41,3 +41,14 @@ def display(value: int, length: int | None = None) -> str:
     text = format(value, "x")
     width = length or len(text) + len(text) % 2
     return text.zfill(width)
+
+
+def candidates(text: str) -> list[int]:
+    """Every value `text` can mean: its reading by `parse`, and for a plain run of
+    decimal digits also its decimal reading (some tools print serials in decimal).
+    The caller matches each against known certificates, hex reading first."""
+    values = [parse(text)]
+    raw = text.strip()
+    if raw.isdigit() and int(raw) not in values:
+        values.append(int(raw))
+    return values
