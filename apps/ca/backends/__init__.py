@@ -1,0 +1,1 @@
+"""CA backends behind one interface: the voucher CA (SOAP) and ACME."""
