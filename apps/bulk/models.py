@@ -31,3 +31,28 @@ class Push(models.Model):
 
     def __str__(self) -> str:
         return f"push {self.pk}"
+
+
+class ServerSlot(models.Model):
+    """One of a Plesk server's concurrency slots (server.max_concurrency of them).
+
+    A worker holds a slot while it runs a certificate job against the server; the
+    lease expires, so a crashed worker's slot frees itself.
+    """
+
+    server = models.ForeignKey(
+        "fleet.PleskServer", on_delete=models.CASCADE, related_name="slots"
+    )
+    number = models.PositiveIntegerField()
+    holder = models.CharField(max_length=255, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["server", "number"], name="server_slot_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"slot {self.number} of {self.server_id}"

@@ -1,0 +1,73 @@
+"""Which sites a push aims at, and what a dry run says about each."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import QuerySet
+
+from apps.accounts import scoping
+from apps.accounts.models import Account
+from apps.ca.errors import CertfleetError
+from apps.core import clock
+from apps.fleet.models import Site
+from apps.vouchers import networks
+from apps.vouchers.models import Voucher
+
+# Aliases ride on their site's certificate; they are not targets of their own.
+TARGET_KINDS = [Site.Kind.SUBSCRIPTION, Site.Kind.SITE, Site.Kind.SUBDOMAIN]
+
+
+def select_sites(user, filters: dict) -> QuerySet[Site]:
+    """Active sites the user may see, narrowed by the filter's fields:
+    server (id), reseller / customer (account id), ip_range ("127.0.1.0/24" or
+    "first-last"), not_secured (bool), expiring_days (int)."""
+    sites = scoping.scope(Site.objects.all(), user).filter(
+        state=Site.State.ACTIVE, kind__in=TARGET_KINDS
+    )
+    if filters.get("server"):
+        sites = sites.filter(server_id=filters["server"])
+    for field_name in ("reseller", "customer"):
+        if filters.get(field_name):
+            account = Account.objects.get(pk=filters[field_name])
+            sites = sites.filter(owner__path__startswith=account.path)
+    if filters.get("not_secured"):
+        sites = sites.filter(current_certificate__isnull=True)
+    if filters.get("expiring_days") not in (None, ""):
+        until = clock.now() + timedelta(days=int(filters["expiring_days"]))
+        sites = sites.filter(current_certificate__not_after__lte=until)
+    if filters.get("ip_range"):
+        sites = _in_range(sites, filters["ip_range"])
+    return sites.select_related("server", "owner").order_by("server_id", "name")
+
+
+def _in_range(sites: QuerySet[Site], text: str) -> QuerySet[Site]:
+    """Sites with at least one address inside the range (addresses are JSON, so
+    this one is decided in Python)."""
+    allowed = networks.parse(text)
+    keep = [
+        pk
+        for pk, addresses in sites.values_list("pk", "ip_addresses")
+        if len(networks.outside(allowed, addresses or [])) < len(addresses or [])
+    ]
+    return sites.filter(pk__in=keep)
+
+
+@dataclass
+class DryRunRow:
+    site: Site
+    problems: list[CertfleetError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def codes(self) -> list[int]:
+        return [p.code for p in self.problems]
+
+
+def dry_run(*, voucher: Voucher, sites) -> list[DryRunRow]:
+    """Per site, whether the local checks pass and why not; orders nothing."""
+    from apps.certificates.services import local_checks
+
+    return [DryRunRow(site, local_checks(site, voucher)) for site in sites]

@@ -1,0 +1,17 @@
+"""Celery tasks of bulk pushes: thin, idempotent."""
+
+from celery import shared_task
+
+from apps.bulk import services
+from apps.bulk.models import Push
+
+
+@shared_task(name="bulk.fan_out", acks_late=True)
+def fan_out_task(push_id: int) -> int:
+    return services.fan_out(Push.objects.get(pk=push_id))
+
+
+@shared_task(name="bulk.resume_stalled", acks_late=True)
+def resume_stalled_task() -> int:
+    """Run periodically (beat): re-sends what crashed workers left behind."""
+    return services.resume_stalled()

@@ -1,0 +1,105 @@
+"""Step 8, record: the certificate, the site's current certificate, the voucher use
+spent, the audit event, all in one transaction; the contact's email after commit."""
+
+import logging
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.audit import services as audit
+from apps.certificates.models import Certificate, Order
+from apps.certificates.services.chain import dns_names
+from apps.core import serials
+
+logger = logging.getLogger(__name__)
+
+
+def certificate_fields(cert_pem: str) -> dict:
+    cert = x509.load_pem_x509_certificate(cert_pem.encode())
+    cn = cert.subject.get_attributes_for_oid(x509.oid.NameOID.COMMON_NAME)
+    return {
+        "serial_key": serials.key(cert.serial_number),
+        "serial_hex": serials.display(cert.serial_number),
+        "subject_cn": cn[0].value if cn else "",
+        "sans": dns_names(cert),
+        "issuer": cert.issuer.rfc4514_string()[:512],
+        "not_before": cert.not_valid_before_utc,
+        "not_after": cert.not_valid_after_utc,
+        "fingerprint_sha256": cert.fingerprint(hashes.SHA256()).hex(),
+    }
+
+
+def record(order: Order) -> Certificate:
+    """Store what the site now serves; spend the order's voucher use."""
+    from apps.vouchers import services as vouchers
+
+    site = order.site
+    with transaction.atomic():
+        certificate = Certificate.objects.create(
+            site=site,
+            cert_pem=order.issued_cert_pem,
+            chain_pem=order.issued_chain_pem,
+            key_pem=order.key_pem,
+            plesk_name=order.installed_name,
+            voucher=order.voucher,
+            **certificate_fields(order.issued_cert_pem),
+        )
+        previous = site.current_certificate_id
+        if previous:
+            Certificate.objects.filter(pk=previous, status="active").update(
+                status=Certificate.Status.REPLACED
+            )
+        site.current_certificate = certificate
+        site.bound_certificate_name = order.installed_name
+        site.ssl_enabled = True
+        site.save(
+            update_fields=[
+                "current_certificate",
+                "bound_certificate_name",
+                "ssl_enabled",
+            ]
+        )
+        order.certificate = certificate
+        order.save(update_fields=["certificate"])
+        if order.voucher_id:
+            vouchers.spend(order)
+        audit.record(
+            "certificate.issued",
+            certificate,
+            actor=order.requested_by,
+            account=site.owner,
+            order=order.pk,
+            site=site.name,
+            serial=certificate.serial_hex,
+            not_after=certificate.not_after.isoformat(),
+        )
+        transaction.on_commit(lambda: tell_contact(order, certificate))
+    return certificate
+
+
+def contact_of(order: Order) -> str:
+    return order.contact_email or order.site.owner.email
+
+
+def tell_contact(order: Order, certificate: Certificate) -> None:
+    recipient = contact_of(order)
+    if not recipient:
+        return
+    subject = _("Certificate installed on %(site)s") % {"site": order.site}
+    body = _(
+        "A new certificate now secures %(site)s.\n"
+        "Serial: %(serial)s\nValid until: %(until)s UTC\n"
+    ) % {
+        "site": order.site,
+        "serial": certificate.serial_hex,
+        "until": f"{certificate.not_after:%Y-%m-%d %H:%M}",
+    }
+    try:
+        send_mail(subject, body, None, [recipient])
+    except OSError:
+        logger.exception(
+            "order %s site %s: could not email %s", order.pk, order.site, recipient
+        )

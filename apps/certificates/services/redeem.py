@@ -1,0 +1,50 @@
+"""A customer (or reseller) redeems a voucher on one of their own sites."""
+
+from django.utils.translation import gettext as _
+
+from apps.accounts import scoping
+from apps.audit import services as audit
+from apps.ca import errors
+from apps.ca.errors import CertfleetError
+from apps.certificates.models import Order
+from apps.certificates.services.orders import start_order
+from apps.fleet.models import Site
+
+
+class TermsNotAccepted(CertfleetError):
+    def __init__(self) -> None:
+        super().__init__(errors.MISSING_PARAMETER, _("the terms must be accepted"))
+
+
+def redeem(
+    *, user, site, voucher_code: str, contact_email: str, accepted_terms: bool
+) -> Order:
+    """Check that the user may act on the site and voucher, then start the order.
+
+    The site is looked up through the user's scope: another tenant's site is simply
+    not found. Raises CertfleetError (-9001 unknown voucher, 7002 not yours, ...).
+    """
+    from apps.vouchers import services as vouchers
+
+    if not accepted_terms:
+        raise TermsNotAccepted()
+    visible = scoping.scope(Site.objects.all(), user)
+    site_id = getattr(site, "pk", site)
+    try:
+        site = visible.select_related("server", "owner").get(pk=site_id)
+    except Site.DoesNotExist as exc:
+        raise CertfleetError(errors.SITE_ORPHANED, str(site_id)) from exc
+    voucher = vouchers.find_voucher(voucher_code, user=user)
+    order = start_order(
+        site=site, voucher=voucher, requested_by=user, contact_email=contact_email
+    )
+    audit.record(
+        "voucher.redeemed",
+        order,
+        actor=user,
+        account=site.owner,
+        voucher=voucher.code,
+        site=site.name,
+        state=order.state,
+    )
+    return order
