@@ -47,6 +47,7 @@ CA_CANNOT_CONNECT = -3008
 DNS_NAME_NOT_FOUND = -3012
 DNS_NO_ADDRESS = -3013
 DNS_NOT_RESOLVING = -3019
+VOUCHER_USED_UP = -4005  # the CA's "logical limitation": no use left on the voucher
 HIGH_RISK_NAME = -5001
 CSR_UNPARSABLE = -6001
 KEY_REUSED = -6007
@@ -185,6 +186,14 @@ _ENTRIES = [
             "hours to appear everywhere."
         ),
         _("Wait for DNS to propagate, or fix the records, then retry."),
+    ),
+    (
+        VOUCHER_USED_UP,
+        _("The CA says this voucher has no uses left."),
+        _(
+            "Use another voucher, or ask the supplier for more uses. A name the voucher "
+            "already secured can still be reissued."
+        ),
     ),
     (
         HIGH_RISK_NAME,
