@@ -10,7 +10,7 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 
 from apps.audit import services as audit
 from apps.bulk.models import Push
@@ -46,6 +46,8 @@ def already_secured(voucher, site_ids: list[int]) -> list[int]:
             current_certificate__voucher=voucher,
             current_certificate__status=Certificate.Status.ACTIVE,
             current_certificate__not_after__gt=clock.now(),
+            # Still bound in Plesk, as the last sync saw it.
+            bound_certificate_name=F("current_certificate__plesk_name"),
         ).values_list("pk", flat=True)
     )
 
