@@ -83,3 +83,41 @@ class User(AbstractUser):
     @property
     def is_provider_staff(self) -> bool:
         return self.role == Account.Kind.PROVIDER
+
+
+class NotificationSetting(models.Model):
+    """Which lifecycle emails one user gets. Per kind of event: none, only about the
+    sites of the user's own account, or also about every account below it. Users
+    without a row get the defaults of their role (`defaults_for`)."""
+
+    class Reach(models.TextChoices):
+        NONE = "none", _("Never")
+        OWN = "own", _("My own sites")
+        BELOW = "below", _("My sites and those of accounts below me")
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="notification_setting"
+    )
+    issued = models.CharField(max_length=8, choices=Reach.choices, default="own")
+    failed = models.CharField(max_length=8, choices=Reach.choices, default="own")
+    expiring = models.CharField(max_length=8, choices=Reach.choices, default="own")
+    revoked = models.CharField(max_length=8, choices=Reach.choices, default="own")
+    # Another address instead of the user's own (empty: the user's email).
+    email = models.EmailField(blank=True)
+
+    EVENTS = ("issued", "failed", "expiring", "revoked")
+
+    def __str__(self) -> str:
+        return f"notifications of {self.user}"
+
+    @classmethod
+    def defaults_for(cls, role: str) -> dict[str, str]:
+        """Customers hear about their own sites; resellers and provider staff also
+        hear of failures, expiries and revocations below them, not of every issue."""
+        if role == Account.Kind.CUSTOMER or not role:
+            return dict.fromkeys(cls.EVENTS, cls.Reach.OWN)
+        below = dict.fromkeys(cls.EVENTS, cls.Reach.BELOW)
+        return {**below, "issued": cls.Reach.OWN}
+
+    def reach(self, event: str) -> str:
+        return getattr(self, event)

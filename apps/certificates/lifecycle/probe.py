@@ -1,0 +1,110 @@
+"""A TLS handshake to a site, the way a browser reaches it (its IP, SNI = its name),
+returning what the site serves: the leaf and the chain sent with it.
+
+Nothing is verified during the handshake: a health check must see a wrong or broken
+certificate to report it, so verification happens afterwards (`builds_to_root`,
+`matches_name`) against the roots Certfleet trusts.
+"""
+
+import contextlib
+import select
+import socket
+import time
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from OpenSSL import SSL
+
+MAX_CHAIN = 10
+
+
+@dataclass(frozen=True)
+class Served:
+    leaf: x509.Certificate
+    chain: list[x509.Certificate]
+
+
+def fetch(address: str, port: int, server_name: str, timeout: float) -> Served:
+    """Raises OSError (TimeoutError included) or SSL.Error when no handshake."""
+    context = SSL.Context(SSL.TLS_CLIENT_METHOD)
+    context.set_verify(SSL.VERIFY_NONE)
+    with socket.create_connection((address, port), timeout=timeout) as sock:
+        connection = SSL.Connection(context, sock)
+        connection.set_tlsext_host_name(server_name.encode("ascii"))
+        connection.set_connect_state()
+        _handshake(connection, sock, time.monotonic() + timeout)
+        chain = connection.get_peer_cert_chain(as_cryptography=True) or []
+        leaf = connection.get_peer_certificate(as_cryptography=True)
+        _close_quietly(connection)
+    if leaf is None:
+        raise SSL.Error("the site sent no certificate")
+    rest = [c for c in chain if c != leaf]
+    return Served(leaf=leaf, chain=rest)
+
+
+def _handshake(connection: SSL.Connection, sock: socket.socket, deadline: float):
+    # A socket with a timeout is non-blocking underneath; wait for it ourselves.
+    while True:
+        try:
+            connection.do_handshake()
+            return
+        except SSL.WantReadError:
+            readable, writable = [sock], []
+        except SSL.WantWriteError:
+            readable, writable = [], [sock]
+        left = deadline - time.monotonic()
+        if left <= 0 or not any(select.select(readable, writable, [], left)):
+            raise TimeoutError("TLS handshake timed out")
+
+
+def _close_quietly(connection: SSL.Connection) -> None:
+    with contextlib.suppress(SSL.Error, OSError):
+        connection.shutdown()
+
+
+def issued_by(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
+    if certificate.issuer != issuer.subject:
+        return False
+    try:
+        certificate.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
+def builds_to_root(
+    leaf: x509.Certificate,
+    chain: list[x509.Certificate],
+    roots: list[x509.Certificate],
+) -> bool:
+    """True when the served chain leads from the leaf to one of `roots` with every
+    signature checked, fetching nothing."""
+    current, pool = leaf, list(chain)
+    for _ in range(MAX_CHAIN):
+        if current in roots or any(issued_by(current, root) for root in roots):
+            return True
+        parent = next((c for c in pool if issued_by(current, c)), None)
+        if parent is None:
+            return False
+        pool.remove(parent)
+        current = parent
+    return False
+
+
+def names(certificate: x509.Certificate) -> list[str]:
+    try:
+        san = certificate.extensions.get_extension_for_class(
+            x509.SubjectAlternativeName
+        )
+    except x509.ExtensionNotFound:
+        cn = certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+        return [str(a.value).lower() for a in cn]
+    return [n.lower() for n in san.value.get_values_for_type(x509.DNSName)]
+
+
+def matches_name(certificate: x509.Certificate, name: str) -> bool:
+    """Whether the certificate is valid for `name` (a wildcard covers one label)."""
+    name = name.lower()
+    parent = name.split(".", 1)[1] if "." in name else ""
+    return any(n == name or n == f"*.{parent}" for n in names(certificate))
