@@ -1,0 +1,176 @@
+"""Orders and certificates: redeem a voucher and watch its steps, an order's log,
+revoke by serial number."""
+
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.accounts.scoping import scope
+from apps.ca.errors import CertfleetError, lookup
+from apps.certificates.forms import ConfirmRevokeForm, RedeemForm, RevokeForm
+from apps.certificates.models import Certificate, Order
+
+# Secrets that may appear in raw Plesk or CA answers; support sees the rest.
+_MASKS = [
+    (
+        re.compile(
+            r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----",
+            re.S,
+        ),
+        "[private key masked]",
+    ),
+    (
+        re.compile(
+            r"(<(?:[\w-]+:)?(?:secret_key|secret|password|passwd|key|pkey|"
+            r"private_key|AuthToken|token)\b[^>]*>)[^<]*(</)",
+            re.I,
+        ),
+        r"\1***\2",
+    ),
+    (
+        re.compile(r"((?:KEY|HTTP_AUTH_PASSWD|Authorization)\s*[:=]\s*)\S+", re.I),
+        r"\1***",
+    ),
+]
+
+
+def mask(raw: str) -> str:
+    for pattern, replacement in _MASKS:
+        raw = pattern.sub(replacement, raw)
+    return raw
+
+
+def failure_of(order: Order) -> dict | None:
+    if order.error_code is None:
+        return None
+    info = lookup(order.error_code)
+    return {
+        "code": order.error_code,
+        "message": order.error_message or info.message,
+        "advice": order.error_advice or info.advice,
+    }
+
+
+def scoped_order(request, pk: int) -> Order:
+    orders = Order.objects.select_related("site__server", "voucher", "certificate")
+    return get_object_or_404(scope(orders, request.user), pk=pk)
+
+
+def _order_context(request, order: Order) -> dict:
+    steps = list(order.steps.all())
+    staff = request.user.is_provider_staff
+    for step in steps:
+        step.shown_raw = mask(step.raw) if staff and step.raw else ""
+        if step.finished_at:
+            step.seconds = (step.finished_at - step.started_at).total_seconds()
+    finished = order.state in (Order.State.DONE, Order.State.FAILED, Order.State.HELD)
+    return {
+        "order": order,
+        "steps": steps,
+        "failure": failure_of(order),
+        "finished": finished,
+        "staff": staff,
+    }
+
+
+@login_required
+def order_detail(request, pk: int):
+    order = scoped_order(request, pk)
+    return render(
+        request, "certificates/order_detail.html", _order_context(request, order)
+    )
+
+
+@login_required
+def order_steps(request, pk: int):
+    """The steps fragment, polled by the order page until the order finishes."""
+    order = scoped_order(request, pk)
+    response = render(
+        request, "certificates/_order_steps.html", _order_context(request, order)
+    )
+    return response
+
+
+@login_required
+def redeem(request):
+    from apps.certificates import services
+
+    form = RedeemForm(
+        request.POST or None, user=request.user, initial=_initial(request)
+    )
+    context = {"form": form, "purchase_url": _purchase_url(request.user)}
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.redeem(user=request.user, **form.cleaned_data)
+        except CertfleetError as exc:
+            context["failure"] = {
+                "code": exc.code,
+                "message": exc.info.message,
+                "advice": exc.info.advice,
+                "detail": exc.detail,
+            }
+            return render(request, "certificates/redeem.html", context, status=400)
+        return redirect("certificates:order", pk=order.pk)
+    return render(request, "certificates/redeem.html", context)
+
+
+def _initial(request) -> dict:
+    site = request.GET.get("site", "")
+    return {"site": site} if site.isdigit() else {}
+
+
+def _purchase_url(user) -> str:
+    return user.account.effective_purchase_url() if user.account_id else ""
+
+
+@login_required
+def revoke(request):
+    """Step one: find the certificate by its serial, then ask to confirm."""
+    form = RevokeForm(
+        request.POST or None, initial={"serial": request.GET.get("serial")}
+    )
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "certificates/revoke.html", {"form": form})
+    certificates = scope(Certificate.objects.select_related("site"), request.user)
+    found = certificates.filter(serial_key__in=form.cleaned_data["serial"]).first()
+    if found is None:
+        failure = {"code": -9007, **_info(-9007)}
+        context = {"form": form, "failure": failure}
+        return render(request, "certificates/revoke.html", context, status=404)
+    confirm = ConfirmRevokeForm(initial={"certificate": found.pk})
+    context = {"certificate": found, "form": confirm}
+    return render(request, "certificates/revoke_confirm.html", context)
+
+
+def _info(code: int) -> dict:
+    info = lookup(code)
+    return {"message": info.message, "advice": info.advice}
+
+
+@login_required
+@require_POST
+def revoke_confirm(request):
+    from apps.certificates.lifecycle import revocation
+
+    form = ConfirmRevokeForm(request.POST)
+    certificates = scope(Certificate.objects.select_related("site"), request.user)
+    certificate = get_object_or_404(
+        certificates, pk=request.POST.get("certificate") or 0
+    )
+    if not form.is_valid():
+        context = {"certificate": certificate, "form": form}
+        return render(request, "certificates/revoke_confirm.html", context, status=400)
+    context = {"certificate": certificate}
+    try:
+        revocation.revoke(certificate, user=request.user)
+    except CertfleetError as exc:
+        context["failure"] = {"code": exc.code, **_info(exc.code), "detail": exc.detail}
+        return render(request, "certificates/revoke_done.html", context, status=400)
+    certificate.refresh_from_db()
+    return render(request, "certificates/revoke_done.html", context)
+
+
+def terms(request):
+    return render(request, "certificates/terms.html")
