@@ -1,5 +1,6 @@
 """Prepaid vouchers and the uses reserved or spent against them."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,9 @@ class Voucher(models.Model):
 
     # Canonical form (vouchers.codes): upper case, no separators, look-alikes folded.
     code = models.CharField(max_length=64, unique=True)
+    # The code exactly as its supplier printed it: what the CA is sent, since a CA
+    # need not fold look-alikes the way we do. Empty for codes we generated.
+    issued_code = models.CharField(max_length=128, blank=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.ACTIVE
@@ -73,6 +77,18 @@ class Voucher(models.Model):
     def uses_left(self) -> int:
         return self.uses_allowed - self.uses_spent - self.uses_reserved
 
+    @property
+    def ca_code(self) -> str:
+        """The code to send to the CA."""
+        return self.issued_code or self.code
+
+    def clean(self) -> None:
+        from apps.vouchers.rules import problems
+
+        found = problems(self)
+        if found:
+            raise ValidationError(found)
+
 
 class VoucherUse(models.Model):
     """One use of a voucher by one order: reserved when the order starts, spent when
@@ -83,15 +99,29 @@ class VoucherUse(models.Model):
         SPENT = "spent", _("Spent")
         RELEASED = "released", _("Released")
 
+    class Kind(models.TextChoices):
+        # A new certificate takes one of the voucher's uses; a reissue of a live
+        # certificate from the same voucher takes none but counts towards the
+        # daily reissue limit.
+        NEW = "new", _("New certificate")
+        REISSUE = "reissue", _("Reissue")
+
     voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="uses")
     order = models.OneToOneField(
         "certificates.Order", on_delete=models.PROTECT, related_name="voucher_use"
     )
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.NEW)
     state = models.CharField(
         max_length=16, choices=State.choices, default=State.RESERVED
     )
     reserved_at = models.DateTimeField()
     settled_at = models.DateTimeField(null=True, blank=True)
+    # Set while the CA holds the order for review (-5001): the use stays reserved,
+    # neither spent nor released, until the review ends.
+    held_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["voucher", "kind", "reserved_at"])]
 
     def __str__(self) -> str:
         return f"{self.voucher_id} for order {self.order_id}: {self.state}"
