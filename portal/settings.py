@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_tables2",
     "django_htmx",
@@ -171,11 +172,29 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    "EXCEPTION_HANDLER": "apps.api.errors.handle_exception",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Certfleet API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The interactive viewer's files are served from here, not from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "AccountKindEnum": "apps.accounts.models.Account.Kind",
+        "SiteKindEnum": "apps.fleet.models.Site.Kind",
+        "SiteStateEnum": "apps.fleet.models.Site.State",
+        "VoucherKindEnum": "apps.vouchers.models.Voucher.Kind",
+        "VoucherStatusEnum": "apps.vouchers.models.Voucher.Status",
+        "OrderKindEnum": "apps.certificates.models.Order.Kind",
+        "OrderStateEnum": "apps.certificates.models.Order.State",
+        "CertificateStatusEnum": "apps.certificates.models.Certificate.Status",
+        "PushStateEnum": "apps.bulk.models.Push.State",
+        "CertStateEnum": "apps.fleet.filters.CertState.choices",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get(

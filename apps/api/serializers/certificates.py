@@ -1,0 +1,153 @@
+"""Orders, certificates, revocations and health checks as the API shows them."""
+
+from rest_framework import serializers
+
+from apps.certificates.models import Certificate, HealthCheck, Order, OrderStep
+
+
+class OrderStepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderStep
+        fields = ["name", "outcome", "started_at", "finished_at", "detail"]
+        read_only_fields = fields
+
+
+class StaffOrderStepSerializer(OrderStepSerializer):
+    """Provider staff also see the raw answers of Plesk and the CA (masked)."""
+
+    class Meta(OrderStepSerializer.Meta):
+        fields = [*OrderStepSerializer.Meta.fields, "raw"]
+        read_only_fields = fields
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    site_name = serializers.CharField(source="site.display_name", read_only=True)
+    voucher_code = serializers.CharField(
+        source="voucher.code", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "site",
+            "site_name",
+            "voucher",
+            "voucher_code",
+            "push",
+            "kind",
+            "state",
+            "step",
+            "names",
+            "contact_email",
+            "error_code",
+            "error_message",
+            "error_advice",
+            "attempts",
+            "certificate",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class OrderDetailSerializer(OrderSerializer):
+    steps = OrderStepSerializer(many=True, read_only=True)
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "steps"]
+        read_only_fields = fields
+
+
+class StaffOrderDetailSerializer(OrderDetailSerializer):
+    steps = StaffOrderStepSerializer(many=True, read_only=True)
+
+
+class RedeemSerializer(serializers.Serializer):
+    """Order a certificate for one site with a voucher."""
+
+    site = serializers.IntegerField(min_value=1)
+    voucher_code = serializers.CharField(max_length=128)
+    contact_email = serializers.EmailField()
+    accept_terms = serializers.BooleanField(
+        help_text="The subscriber terms must be accepted (true)"
+    )
+    include_www = serializers.BooleanField(
+        default=False, help_text="Also cover www.<name>"
+    )
+
+    def validate_accept_terms(self, value: bool) -> bool:
+        if not value:
+            raise serializers.ValidationError("The subscriber terms must be accepted.")
+        return value
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    site_name = serializers.CharField(source="site.display_name", read_only=True)
+    serial = serializers.CharField(source="serial_hex", read_only=True)
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "id",
+            "site",
+            "site_name",
+            "status",
+            "serial",
+            "subject_cn",
+            "sans",
+            "issuer",
+            "not_before",
+            "not_after",
+            "fingerprint_sha256",
+            "plesk_name",
+            "voucher",
+            "created_at",
+            "revoked_at",
+        ]
+        read_only_fields = fields
+
+
+class RevocationSerializer(serializers.Serializer):
+    serial = serializers.CharField(
+        max_length=200,
+        help_text="Any spelling: spaces, colons, upper case, 0x, or dec:<digits>",
+    )
+    confirm = serializers.BooleanField(
+        help_text="Must be true: a revocation cannot be undone"
+    )
+    reason = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+    def validate_confirm(self, value: bool) -> bool:
+        if not value:
+            raise serializers.ValidationError(
+                "Revocation cannot be undone; send confirm=true to go ahead."
+            )
+        return value
+
+
+class HealthCheckSerializer(serializers.ModelSerializer):
+    site_name = serializers.CharField(source="site.display_name", read_only=True)
+
+    class Meta:
+        model = HealthCheck
+        fields = [
+            "id",
+            "site",
+            "site_name",
+            "checked_at",
+            "address",
+            "ok",
+            "served_fingerprint",
+            "matches_installed",
+            "chain_complete",
+            "hostname_matches",
+            "days_left",
+            "error",
+        ]
+        read_only_fields = fields
+
+
+class HealthRunSerializer(serializers.Serializer):
+    site = serializers.IntegerField(min_value=1)

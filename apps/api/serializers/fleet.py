@@ -1,0 +1,109 @@
+"""Servers, sites and accounts as the API shows them."""
+
+from rest_framework import serializers
+
+from apps.accounts.models import Account
+from apps.fleet.filters import CertState
+from apps.fleet.models import PleskServer, Site
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Account
+        fields = ["id", "kind", "name", "parent", "email", "auto_renew", "created_at"]
+        read_only_fields = fields
+
+
+class ServerSerializer(serializers.ModelSerializer):
+    secret = serializers.CharField(
+        write_only=True,
+        style={"input_type": "password"},
+        help_text="Secret key, or the password when auth is 'password'",
+    )
+    site_count = serializers.IntegerField(read_only=True, required=False)
+
+    class Meta:
+        model = PleskServer
+        fields = [
+            "id",
+            "name",
+            "host",
+            "port",
+            "auth",
+            "login",
+            "secret",
+            "fingerprint_sha256",
+            "ca_bundle",
+            "timeout",
+            "https_port",
+            "max_concurrency",
+            "enabled",
+            "sync_interval_minutes",
+            "guid",
+            "plesk_version",
+            "protocol_version",
+            "sync_state",
+            "sync_message",
+            "last_sync_at",
+            "site_count",
+            "created_at",
+        ]
+        read_only_fields = [
+            "guid",
+            "plesk_version",
+            "protocol_version",
+            "sync_state",
+            "sync_message",
+            "last_sync_at",
+            "created_at",
+        ]
+        extra_kwargs = {
+            "timeout": {"min_value": 1.0, "max_value": 600.0},
+            "port": {"min_value": 1, "max_value": 65535},
+            "https_port": {"min_value": 1, "max_value": 65535},
+            "max_concurrency": {"min_value": 1, "max_value": 1000},
+        }
+
+
+class CurrentCertificateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    serial = serializers.CharField(source="serial_hex")
+    not_after = serializers.DateTimeField()
+    status = serializers.CharField()
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    server_name = serializers.CharField(source="server.name", read_only=True)
+    owner_name = serializers.CharField(source="owner.name", read_only=True)
+    certificate = CurrentCertificateSerializer(
+        source="current_certificate", read_only=True, allow_null=True
+    )
+    cert_state = serializers.ChoiceField(
+        choices=CertState.choices, read_only=True, required=False
+    )
+    last_error_code = serializers.IntegerField(
+        read_only=True, required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Site
+        fields = [
+            "id",
+            "name",
+            "display_name",
+            "kind",
+            "state",
+            "server",
+            "server_name",
+            "owner",
+            "owner_name",
+            "ip_addresses",
+            "ssl_enabled",
+            "bound_certificate_name",
+            "certificate",
+            "cert_state",
+            "last_error_code",
+            "synced_at",
+            "created_at",
+        ]
+        read_only_fields = fields

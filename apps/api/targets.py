@@ -1,0 +1,79 @@
+"""Turn a push request (voucher code, names or a filter) into a voucher and sites.
+
+Shared by the API and the `push` command, so both choose sites the same way.
+"""
+
+from typing import Any
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+
+from apps.accounts.scoping import scope
+from apps.api.serializers.bulk import PushRequestSerializer
+from apps.core.names import InvalidName, to_ascii
+from apps.fleet.models import Site
+
+# How many unknown names an error lists before it says "and N more".
+_SHOWN = 20
+
+
+def resolve_push_request(request: Request) -> tuple[Any, list[Site], dict, str]:
+    form = PushRequestSerializer(data=request.data)
+    form.is_valid(raise_exception=True)
+    data = form.validated_data
+    return resolve(
+        request.user,
+        data["voucher_code"],
+        names=data.get("names"),
+        filters=data.get("filter"),
+        contact_email=data["contact_email"],
+    )
+
+
+def resolve(
+    user: Any,
+    voucher_code: str,
+    *,
+    names: list[str] | None = None,
+    filters: dict | None = None,
+    contact_email: str = "",
+) -> tuple[Any, list[Site], dict, str]:
+    """(voucher, sites, target, contact_email); a ValidationError names what is
+    wrong (unknown names, an empty selection)."""
+    from apps.bulk.services import select_sites
+    from apps.vouchers.services import find_voucher
+
+    voucher = find_voucher(voucher_code, user=user)
+    if names is not None:
+        sites = sites_named(user, names)
+        target = {"kind": "csv", "names": [site.name for site in sites]}
+    else:
+        sites = list(select_sites(user, dict(filters or {})))
+        target = {"kind": "filter", **(filters or {})}
+    if not sites:
+        raise ValidationError({"non_field_errors": ["No site matches the target."]})
+    return voucher, sites, target, contact_email
+
+
+def sites_named(user: Any, names: list[str]) -> list[Site]:
+    """The user's sites with these names (Unicode or A-label, any case)."""
+    wanted: dict[str, str] = {}
+    bad: list[str] = []
+    for raw in names:
+        try:
+            wanted[to_ascii(raw)] = raw
+        except InvalidName:
+            bad.append(raw)
+    found = list(
+        scope(Site.objects.all(), user)
+        .filter(name__in=list(wanted), state=Site.State.ACTIVE)
+        .select_related("server")
+        .order_by("name", "pk")
+    )
+    missing = sorted(set(wanted) - {site.name for site in found})
+    bad += [wanted[name] for name in missing]
+    if bad:
+        shown = ", ".join(bad[:_SHOWN])
+        more = f" and {len(bad) - _SHOWN} more" if len(bad) > _SHOWN else ""
+        raise ValidationError({"names": [f"No site of yours is named: {shown}{more}."]})
+    return found

@@ -1,0 +1,129 @@
+"""Certificates, revocation by serial number, and health checks."""
+
+import logging
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.accounts.scoping import scope
+from apps.api.base import ScopedViewMixin
+from apps.api.errors import ApiError
+from apps.api.idempotency import idempotent
+from apps.api.serializers.certificates import (
+    CertificateSerializer,
+    HealthCheckSerializer,
+    HealthRunSerializer,
+    RevocationSerializer,
+)
+from apps.ca import errors as catalogue
+from apps.certificates.models import Certificate, HealthCheck
+from apps.core import serials
+from apps.fleet.models import Site
+
+logger = logging.getLogger(__name__)
+
+
+class CertificateFilter(filters.FilterSet):
+    serial = filters.CharFilter(method="by_serial", label="Serial (any spelling)")
+    expires_before = filters.IsoDateTimeFilter(field_name="not_after", lookup_expr="lt")
+
+    class Meta:
+        model = Certificate
+        fields = ["serial", "status", "site", "voucher", "expires_before"]
+
+    def by_serial(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        try:
+            number = serials.parse(value)
+        except serials.InvalidSerial as exc:
+            raise ValidationError({"serial": [str(exc)]}) from exc
+        return queryset.filter(serial_key=serials.key(number))
+
+
+class CertificateViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):
+    """Certificates issued to your sites."""
+
+    queryset = Certificate.objects.select_related("site")
+    serializer_class = CertificateSerializer
+    filterset_class = CertificateFilter
+    ordering_fields = ["not_after", "created_at", "subject_cn"]
+    ordering = ["-created_at", "-pk"]
+
+    @extend_schema(responses={(200, "application/x-pem-file"): OpenApiTypes.STR})
+    @action(detail=True, methods=["get"])
+    def pem(self, request: Request, pk: str | None = None) -> HttpResponse:
+        """The certificate and its chain in PEM (no private key)."""
+        certificate = self.get_object()
+        body = certificate.cert_pem.strip() + "\n"
+        if certificate.chain_pem.strip():
+            body += certificate.chain_pem.strip() + "\n"
+        response = HttpResponse(body, content_type="application/x-pem-file")
+        filename = f"{certificate.subject_cn}-{certificate.serial_hex}.pem"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class RevocationViewSet(ScopedViewMixin, viewsets.GenericViewSet):
+    """Revoke a certificate by its serial number."""
+
+    queryset = Certificate.objects.select_related("site")
+    serializer_class = RevocationSerializer
+
+    @extend_schema(
+        request=RevocationSerializer,
+        responses={200: CertificateSerializer, 422: OpenApiResponse(description="")},
+    )
+    @idempotent
+    def create(self, request: Request) -> Response:
+        """The CA is told, the certificate marked revoked; irreversible, so the body
+        must say confirm=true."""
+        form = RevocationSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            number = serials.parse(form.validated_data["serial"])
+        except serials.InvalidSerial as exc:
+            raise ValidationError({"serial": [str(exc)]}) from exc
+        certificate = self.get_queryset().filter(serial_key=serials.key(number)).first()
+        if certificate is None:
+            raise ApiError(catalogue.SERIAL_UNKNOWN, status=404)
+        reason = form.validated_data.get("reason", "")
+        from apps.certificates.lifecycle import revoke
+
+        certificate = revoke(certificate, user=request.user, reason=reason)
+        logger.info("API revoked certificate %s", certificate.serial_hex)
+        return Response(CertificateSerializer(certificate).data)
+
+
+class HealthViewSet(
+    ScopedViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """TLS checks of your sites: what they serve, drift, chain, days left."""
+
+    queryset = HealthCheck.objects.select_related("site")
+    serializer_class = HealthCheckSerializer
+    filterset_fields = ["site", "ok", "matches_installed", "chain_complete"]
+    ordering_fields = ["checked_at", "days_left"]
+    ordering = ["-checked_at", "-pk"]
+
+    @extend_schema(request=HealthRunSerializer, responses={201: HealthCheckSerializer})
+    @idempotent
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        """Check one site now with a TLS handshake ("test my site")."""
+        from apps.certificates.lifecycle import check_site
+
+        form = HealthRunSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        site = scope(Site.objects.all(), request.user).filter(
+            pk=form.validated_data["site"]
+        )
+        if not site:
+            raise ValidationError({"site": ["There is no such site among yours."]})
+        check = check_site(site[0])
+        return Response(self.get_serializer(check).data, status=201)
