@@ -158,6 +158,9 @@ CERTFLEET_ENCRYPTION_KEYS = [
 CERTFLEET_DNS_SERVER = os.environ.get("CERTFLEET_DNS_SERVER", "")
 # Key type for new certificates: ec256 (default), rsa2048, rsa3072.
 CERTFLEET_KEY_TYPE = os.environ.get("CERTFLEET_KEY_TYPE", "ec256")
+# How long a worker's claim on an order (and on a server slot) lasts without renewal;
+# a crashed worker's work is taken up again after it.
+CERTFLEET_LEASE_SECONDS = int(os.environ.get("CERTFLEET_LEASE_SECONDS", "300"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
