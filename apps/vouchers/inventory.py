@@ -42,14 +42,24 @@ class ImportReport:
     def failed(self) -> list[ImportLine]:
         return [line for line in self.lines if not line.ok]
 
+    @property
+    def created(self) -> int:
+        return self.imported
 
-def import_csv(*, owner: Account, fileobj, actor) -> ImportReport:
+
+def import_csv(
+    fileobj=None, *, owner: Account | None = None, actor=None, user=None
+) -> ImportReport:
     """Read vouchers from CSV for `owner`; per-line report; nothing half-imported.
 
+    `fileobj`: a text or binary file, or the CSV text. `owner` defaults to the
+    actor's account (provider staff). `user` is accepted for `actor`.
     Columns (header required, any order): code, kind, expires, and optionally
     days, uses, networks, platform, name, san, wildcard, reissues_per_day, note.
     See apps/vouchers/csvformat.py for what each accepts.
     """
+    actor = actor or user
+    owner = owner or _own_account(actor)
     _require_staff(actor, owner)
     rows, header_error = csvformat.read(fileobj)
     if header_error:
@@ -72,6 +82,15 @@ def import_csv(*, owner: Account, fileobj, actor) -> ImportReport:
     if not report.ok:
         return report
     return _write(vouchers, report, actor)
+
+
+def _own_account(actor) -> Account:
+    if getattr(actor, "account_id", None):
+        return actor.account
+    root = Account.objects.filter(kind=Account.Kind.PROVIDER, parent=None).first()
+    if root is None:
+        raise CertfleetError(errors.VOUCHER_NOT_YOURS, "no provider account")
+    return root
 
 
 def _require_staff(actor, owner: Account) -> None:
@@ -112,8 +131,9 @@ def _write(vouchers: list[Voucher], report: ImportReport, actor) -> ImportReport
     return report
 
 
-def assign(voucher: Voucher, account: Account, *, actor) -> Voucher:
+def assign(voucher: Voucher, account: Account, *, actor=None, user=None) -> Voucher:
     """Pass a voucher down the tree (provider -> reseller -> customer)."""
+    actor = actor or user
     if not scoping.scope(Voucher.objects.filter(pk=voucher.pk), actor).exists():
         raise CertfleetError(errors.VOUCHER_NOT_YOURS, voucher.code)
     if not scoping.scope(Account.objects.filter(pk=account.pk), actor).exists():
@@ -143,8 +163,9 @@ def assign(voucher: Voucher, account: Account, *, actor) -> Voucher:
     return voucher
 
 
-def cancel(voucher: Voucher, *, actor) -> Voucher:
+def cancel(voucher: Voucher, *, actor=None, user=None) -> Voucher:
     """Cancel a voucher (provider staff only); uses already spent stay spent."""
+    actor = actor or user
     if not getattr(actor, "is_provider_staff", False) and not getattr(
         actor, "is_superuser", False
     ):
