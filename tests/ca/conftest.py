@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pytest
 
 from apps.ca.backends.voucher import VoucherBackend
+from apps.ca.errors import CATALOGUE, CertfleetError, lookup
 from apps.ca.models import CertificateAuthority
 from apps.sandbox.ca import VoucherCA, start_ca
 from apps.sandbox.dns import SandboxDNS
@@ -15,8 +16,9 @@ from .site import Site, make_csr, make_key
 SITE_IP = "127.0.2.10"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def dns():
+    """One name server for the session: each test sets the names it relies on."""
     server = SandboxDNS().start()
     yield server
     server.stop()
@@ -103,3 +105,16 @@ class Flow:
 @pytest.fixture
 def flow(backend, ca, dns, site) -> Flow:
     return Flow(backend, ca, dns, site)
+
+
+def assert_code(error: CertfleetError, code: int, field: str = "") -> None:
+    """The failure carries `code` with the catalogue's own message and advice, and
+    the CA's answer in the order log."""
+    assert error.code == code, error
+    info = lookup(code)
+    assert code in CATALOGUE and error.info == info
+    assert str(info.message) and str(info.advice)
+    assert str(info.message) in str(error)
+    if code < 0:  # the CA's answer, not a failure of the exchange
+        assert f"<ErrorCode>{code}</ErrorCode>" in error.raw
+        assert error.detail.startswith(field)

@@ -64,7 +64,8 @@ class Site:
         cert_pem, key = self_signed("default.invalid")
         self.default = self._context("default", cert_pem, key, [])
         self.default.sni_callback = self._pick
-        self.listener = socket.create_server((host, 0))
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.listener = socket.create_server((host, 0), family=family)
         self.listener.settimeout(0.2)
         self.port = self.listener.getsockname()[1]
         self.running = True

@@ -72,6 +72,7 @@ class RecordingTransport(Transport):
             cache=InMemoryCache(timeout=600),
         )
         self.exchange: list[str] = []
+        self.last_status = 0
 
     def post(self, address, message, headers):
         text = (
@@ -81,6 +82,7 @@ class RecordingTransport(Transport):
         )
         self.exchange.append(f"> POST {address}\n{mask(text)}")
         response = super().post(address, message, headers)
+        self.last_status = response.status_code
         self.exchange.append(f"< HTTP {response.status_code}\n{mask(response.text)}")
         return response
 

@@ -97,6 +97,7 @@ class VoucherBackend:
                 self.authority.endpoint, transport=transport, settings=settings
             )
         self._transport.operation_timeout = timeout
+        self._transport.last_status = 0
         return self._client.service
 
     def _call(self, operation: str, request: dict, long: bool = False):
@@ -107,8 +108,9 @@ class VoucherBackend:
         try:
             answer = getattr(self._service(timeout), operation)(Request=request)
         except Exception as exc:
+            status = self._transport.last_status if self._transport else 0
             raw = self._transport.take() if self._transport else ""
-            raise _exchange_error(operation, exc, raw) from exc
+            raise _exchange_error(operation, exc, raw, status) from exc
         raw = self._transport.take()
         header = _header_of(answer)
         if header is None:
@@ -165,7 +167,9 @@ def _issued(answer, raw: str) -> Issued:
     return Issued(str(answer["OrderID"]), cert_pem, chain, raw)
 
 
-def _exchange_error(operation: str, exc: Exception, raw: str) -> CertfleetError:
+def _exchange_error(
+    operation: str, exc: Exception, raw: str, status: int
+) -> CertfleetError:
     """The CA_* code for a failed exchange; transient where a retry can help."""
     detail = f"{operation}: {type(exc).__name__}: {str(exc)[:300]}"
     raw = raw + ("\n" if raw else "") + f"! {detail}"
@@ -186,6 +190,9 @@ def _exchange_error(operation: str, exc: Exception, raw: str) -> CertfleetError:
         if exc.status_code == 200:
             return CertfleetError(errors.CA_MALFORMED, detail, raw)
         return CertfleetError(errors.CA_REFUSED, detail, raw)
+    if isinstance(exc, zeep.exceptions.Fault) and exc.code is None and status >= 500:
+        # An error page, not a SOAP fault: the service is down or overloaded.
+        return CertfleetError(errors.CA_UNREACHABLE, f"HTTP {status}", raw)
     if isinstance(exc, zeep.exceptions.Fault):
         return CertfleetError(errors.CA_REFUSED, f"SOAP fault: {exc.message}", raw)
     if isinstance(exc, zeep.exceptions.Error | etree.LxmlError | ValueError):

@@ -126,6 +126,14 @@ class VoucherCA:
         with self.desk.lock:
             self.desk.account = Account(card_valid, credit, deposit)
 
+    @property
+    def reissue_daily_limit(self) -> int:
+        return self.desk.reissue_daily_limit
+
+    @reissue_daily_limit.setter
+    def reissue_daily_limit(self, limit: int) -> None:
+        self.desk.reissue_daily_limit = limit
+
     def set_dns(self, dns: tuple[str, int] | None) -> None:
         self.desk.resolver = Resolver(dns, self.desk.resolver.timeout)
 
@@ -153,7 +161,9 @@ class VoucherCA:
         self.inject(times=0)
 
     def stop(self) -> None:
-        self.server.stop()
+        """Stop serving; calling it again does nothing."""
+        if self.server.running:
+            self.server.stop()
 
 
 def _context(listener: pki.Listener) -> ssl.SSLContext:

@@ -172,12 +172,19 @@ def revoke(desk: Desk, order_id: str) -> Issued:
     check, test = _test_order(desk, order_id)
     if check.revoke_serial is None:
         raise Refusal(-105, "OrderID", "this order was not opened to revoke")
+    _revocable(desk, check.revoke_serial)
     _look(desk, test)
     with desk.lock:
-        cert = desk.book.issued[check.revoke_serial]
+        cert = _revocable(desk, check.revoke_serial)
+        cert.revoked = True
+    return cert
+
+
+def _revocable(desk: Desk, serial: int) -> Issued:
+    with desk.lock:
+        cert = desk.book.issued[serial]
         if cert.revoked:
             raise Refusal(-6029, "OrderID")
         if cert.not_after <= desk.now():
             raise Refusal(-9008, "OrderID")
-        cert.revoked = True
-    return cert
+        return cert

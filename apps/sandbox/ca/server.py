@@ -112,8 +112,10 @@ class CAServer(ThreadingHTTPServer):
         )
         thread.start()
         self.thread = thread
+        self.running = True
 
     def stop(self) -> None:
+        self.running = False
         self.shutdown()
         self.server_close()
         self.thread.join(timeout=5)
