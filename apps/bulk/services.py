@@ -159,27 +159,30 @@ def retry_failed(push: Push, *, user=None) -> int:
     return count
 
 
-def _fan_out_stopped(push: Push, now) -> bool:
+def _fan_out_stopped(push: Push, now, grace: timedelta) -> bool:
     """Sites without an order while no order was made for a while."""
     orders = Order.objects.filter(push=push)
     made = orders.aggregate(n=Count("pk"), last=Max("created_at"))
     target = push.target or {}
     expected = len(target.get("site_ids", [])) - len(target.get("already_done", []))
     last = made["last"] or push.started_at or now
-    return made["n"] < expected and last <= now - STALL_GRACE
+    return made["n"] < expected and last <= now - grace
 
 
-def resume_stalled(push: Push | None = None) -> int:
+def resume_stalled(push: Push | None = None, grace: timedelta = STALL_GRACE) -> int:
     """Send again the orders no live worker holds (a worker died with them, or
     the broker lost them), and the fan-out of a push that stopped halfway."""
     from apps.bulk.tasks import fan_out_task
     from apps.certificates.services.orders import send
 
     now = clock.now()
+    # Claimed orders whose lease ran out; unclaimed ones waiting longer than `grace`.
     stalled = Order.objects.filter(
-        state__in=[Order.State.PENDING, Order.State.RUNNING],
-        created_at__lte=now - STALL_GRACE,
-    ).filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now - STALL_GRACE))
+        state__in=[Order.State.PENDING, Order.State.RUNNING]
+    ).filter(
+        Q(lease_until__lte=now)
+        | Q(lease_until__isnull=True, created_at__lte=now - grace)
+    )
     pushes = Push.objects.filter(state=Push.State.RUNNING)
     if push is not None:
         stalled = stalled.filter(push=push)
