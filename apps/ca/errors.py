@@ -97,6 +97,7 @@ CA_MALFORMED = 7202
 CA_TLS = 7203
 CA_TIMEOUT = 7204
 CA_REFUSED = 7205
+CA_VALIDATION_FAILED = 7206
 DNS_UNRESOLVED = 7301
 DNS_ELSEWHERE = 7302
 DNS_TIMEOUT = 7303
@@ -465,6 +466,14 @@ _ENTRIES = [
         CA_REFUSED,
         _("The certificate authority refused the request."),
         _("See the CA's message in the order log."),
+    ),
+    (
+        CA_VALIDATION_FAILED,
+        _("The CA could not confirm control of the name: its challenge failed."),
+        _(
+            "Check that the TXT record under _acme-challenge.<name> is published where "
+            "the name's DNS is served, then retry."
+        ),
     ),
     (
         DNS_UNRESOLVED,
