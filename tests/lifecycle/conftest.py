@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from apps.ca.models import CertificateAuthority
@@ -73,3 +75,17 @@ class Fleet:
 @pytest.fixture
 def fleet(db, site_server) -> Fleet:
     return Fleet(https_port=site_server.port)
+
+
+def make_voucher(owner, kind="super", days=90, uses=100, code=None):
+    from apps.vouchers.models import Voucher
+
+    return Voucher.objects.create(
+        code=code or f"LAB{Voucher.objects.count() + 1:06d}",
+        kind=kind,
+        certificate_days=days,
+        expires_at=clock.now() + dt.timedelta(days=365),
+        networks=["127.0.0.0/8"],
+        uses_allowed=uses,
+        owner=owner,
+    )

@@ -42,18 +42,27 @@ def _name(cn: str) -> x509.Name:
 
 
 def _build(
-    subject, issuer: Issued | None, days: float, ca: bool, names=(), serial=None
+    subject,
+    issuer: Issued | None,
+    days: float,
+    ca: bool,
+    names=(),
+    serial=None,
+    lifetime: float | None = None,
 ):
+    """Valid for `days` more, issued `lifetime` days before it ends."""
     key = ec.generate_private_key(ec.SECP256R1())
     now = clock.now()
+    ends = now + dt.timedelta(days=days)
+    begins = ends - dt.timedelta(days=lifetime) if lifetime else now
     builder = (
         x509.CertificateBuilder()
         .subject_name(_name(subject))
         .issuer_name(issuer.cert.subject if issuer else _name(subject))
         .public_key(key.public_key())
         .serial_number(serial or x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(hours=1))
-        .not_valid_after(now + dt.timedelta(days=days))
+        .not_valid_before(min(begins, now - dt.timedelta(hours=1)))
+        .not_valid_after(ends)
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
     )
     if names:
@@ -68,9 +77,18 @@ class LabCA:
         self.root = _build(f"{name} Root", None, 3650, ca=True)
         self.intermediate = _build(f"{name} Intermediate", self.root, 1800, ca=True)
 
-    def leaf(self, *names: str, days: float = 90, serial: int | None = None) -> Issued:
+    def leaf(
+        self, *names: str, days: float = 90, lifetime: float = 90, serial=None
+    ) -> Issued:
+        """A leaf for `names`, `days` left of a `lifetime`-day validity."""
         return _build(
-            names[0], self.intermediate, days, ca=False, names=names, serial=serial
+            names[0],
+            self.intermediate,
+            days,
+            ca=False,
+            names=names,
+            serial=serial,
+            lifetime=lifetime,
         )
 
 

@@ -138,8 +138,8 @@ def test_a_batch_checks_every_site_and_latest_comes_in_one_query(
     }
     with django_assert_num_queries(1):
         rows = list(health.with_latest_health(Site.objects.filter(pk__in=ids)))
-    drifted = [s.name for s in rows if s.health_served and not s.health_matches]
-    assert drifted == ["s3.example"]
+    assert [s.name for s in rows if s.health_drift] == ["s3.example"]
+    assert [s.name for s in rows if not s.health_ok] == ["s3.example"]
 
 
 def test_old_checks_are_pruned(fleet, site_server, lab_ca, personas, authority):

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from OpenSSL import SSL
 
 from apps.audit.services import record as audit
@@ -136,7 +144,7 @@ def _plain(fp: str) -> str:
 
 def _problems(check: HealthCheck) -> list[str]:
     problems = []
-    if not check.matches_installed:
+    if not check.matches_installed and check.site.current_certificate_id:
         problems.append("serves another certificate than the one installed")
     if not check.chain_complete:
         problems.append("chain does not lead to a trusted root")
@@ -149,7 +157,8 @@ def _problems(check: HealthCheck) -> list[str]:
 
 def is_drift(check: HealthCheck) -> bool:
     """The site answered, but with a certificate other than the one installed."""
-    return bool(check.served_fingerprint) and not check.matches_installed
+    installed = check.site.current_certificate_id is not None
+    return installed and bool(check.served_fingerprint) and not check.matches_installed
 
 
 def latest_by_site(site_ids: list[int]) -> dict[int, HealthCheck]:
@@ -165,8 +174,8 @@ def latest_by_site(site_ids: list[int]) -> dict[int, HealthCheck]:
 
 def with_latest_health(sites: QuerySet[Site]) -> QuerySet[Site]:
     """`sites` annotated with their newest check (health_ok, health_checked_at,
-    health_drift, health_chain_complete, health_days_left, health_error; None when
-    never checked), still one query: for tables and API lists."""
+    health_drift, health_chain_complete, health_hostname_matches, health_days_left,
+    health_error; None when never checked), still one query: for tables and API."""
     newest = HealthCheck.objects.filter(site=OuterRef("pk")).order_by(
         "-checked_at", "-pk"
     )
@@ -177,9 +186,21 @@ def with_latest_health(sites: QuerySet[Site]) -> QuerySet[Site]:
     return sites.annotate(
         health_ok=field("ok"),
         health_checked_at=field("checked_at"),
-        health_matches=field("matches_installed"),
-        health_served=field("served_fingerprint"),
         health_chain_complete=field("chain_complete"),
+        health_hostname_matches=field("hostname_matches"),
         health_days_left=field("days_left"),
         health_error=field("error"),
+        health_matches=field("matches_installed"),
+        health_served=field("served_fingerprint"),
+    ).annotate(
+        health_drift=Case(
+            When(
+                current_certificate__isnull=False,
+                health_matches=False,
+                health_served__gt="",
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
     )
