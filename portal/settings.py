@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "apps.vouchers",
     "apps.ca",
     "apps.certificates",
+    "apps.certificates.lifecycle",
     "apps.bulk",
     "apps.api",
     "apps.sandbox",
