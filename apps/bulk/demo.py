@@ -101,14 +101,14 @@ def import_voucher(entry: dict, owner: Account) -> Voucher:
 
 
 def register_sandbox(state: dict, sync: bool = True) -> Setup:
-    from apps.fleet.services import sync_server
-
     provider = provider_account()
     staff, password = staff_login(provider)
     servers = [register_server(info) for info in state["servers"]]
     authority = register_authority(state["ca"])
     voucher = import_voucher(state["vouchers"][0], provider)
     if sync:
+        from apps.fleet.services import sync_server
+
         for server in servers:
             sync_server(server)
     return Setup(provider, staff, authority, voucher, servers, password)

@@ -50,6 +50,11 @@ class Run:
     holder: str
     cache: dict = field(default_factory=dict)
 
+    def close(self) -> None:
+        plesk = self.cache.pop("plesk", None)
+        if plesk is not None:
+            plesk.close()
+
 
 def remaining(order: Order) -> list:
     done = NAMES.index(order.step) + 1 if order.step in NAMES else 0
@@ -74,7 +79,11 @@ def run_order(order_id: int) -> Order:
         if not orders.claim(order.pk, holder):
             return Order.objects.get(pk=order.pk)
         order.refresh_from_db()
-        _carry(Run(order, holder), slot)
+        run = Run(order, holder)
+        try:
+            _carry(run, slot)
+        finally:
+            run.close()
     finally:
         limits.release(slot)
     return order
@@ -126,7 +135,7 @@ def _failed(run: Run, name: str, exc: CertfleetError) -> None:
         exc,
     )
     try:
-        plesk_steps.rollback(order)
+        plesk_steps.rollback(order, run.cache.get("plesk"))
     except CertfleetError as rollback_error:
         exc = rollback_error
     if NAMES.index(name) > NAMES.index("snapshot") and order.step in NAMES:

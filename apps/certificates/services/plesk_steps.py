@@ -18,8 +18,13 @@ def client_for(order: Order):
 
 
 def exchange(client) -> str:
-    """The client's last request and answer, already masked."""
-    return str(getattr(client, "last_exchange", "") or "")
+    """The client's requests and answers since the last call (already masked)."""
+    taken = list(getattr(client, "exchanges", []))
+    if hasattr(client, "exchanges"):
+        client.exchanges.clear()
+    return "\n\n".join(
+        f"{e.status} in {e.seconds:.2f}s\n{e.request}\n{e.response}" for e in taken
+    )
 
 
 def snapshot(client, order: Order) -> dict:
@@ -52,7 +57,7 @@ def _remove(client, order: Order, name: str) -> None:
             raise
 
 
-def rollback(order: Order) -> None:
+def rollback(order: Order, client=None) -> None:
     """Bind the site to its snapshot again and remove what the order added.
 
     Does nothing when nothing was added. Raises ROLLBACK_FAILED when Plesk refuses,
@@ -61,7 +66,7 @@ def rollback(order: Order) -> None:
     added = [n for n in (order.installed_name, order.temp_certificate_name) if n]
     if not added or order.snapshot is None:
         return
-    client = client_for(order)
+    client = client or client_for(order)
     try:
         client.restore_binding(order.site, _binding(order.snapshot))
         for name in added:
