@@ -46,7 +46,7 @@ class VoucherCA:
                 "Certfleet Sandbox Temporary Issuer", unit="For Test Purposes Only"
             ),
             probe_deadline=probe_deadline,
-            probe_interval=min(2.0, max(0.05, probe_deadline / 20)),
+            probe_interval=min(1.0, max(0.05, probe_deadline / 20)),
         )
         listener = pki.make_listener(host)
         self.listener_ca_pem = listener.ca_pem
