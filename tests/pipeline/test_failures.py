@@ -80,9 +80,9 @@ def test_an_issued_certificate_survives_install_bind_and_verify_failures(setup):
     before = served(site)
     faults = _faults(setup, site)
 
-    # The temporary certificate cannot be removed: everything is rolled back, but
-    # the certificate the CA issued stays on the order.
-    faults.error_packet("certificate", "remove", code=1013)
+    # The temporary certificate cannot be removed (once): everything is rolled
+    # back, but the certificate the CA issued stays on the order.
+    faults.error_packet("certificate", "remove", code=1023, times=1)
     order = _run(_order(setup, site, voucher))
     assert order.state == Order.State.FAILED and order.issued_cert_pem
     assert served(site) == before and _added(setup, site) == []
@@ -92,6 +92,7 @@ def test_an_issued_certificate_survives_install_bind_and_verify_failures(setup):
     # Installing it fails: retried from the install, not ordered again.
     faults.error_packet("certificate", "install", code=1023)
     order = _run(retry_order(order))
+    assert order.error_code == errors.PLESK_FAILED, order.error_message
     assert order.state == Order.State.FAILED and served(site) == before
     faults.clear()
 
@@ -125,3 +126,19 @@ def test_sites_outside_the_range_and_risky_names_are_refused_before_the_ca(setup
     assert not OrderStep.objects.filter(name="ca_check").exists()
     assert {site.pk: served(site) for site in (outside, risky)} == before
     assert _uses(voucher) == (0, 0)
+
+
+def test_a_rollback_plesk_refuses_is_reported_with_what_is_left(setup):
+    (site,) = pick_sites()
+    voucher = fresh_voucher(setup)
+    before = served(site)
+    _faults(setup, site).error_packet("certificate", "remove", code=1023)
+    order = _run(_order(setup, site, voucher))
+    assert order.error_code == errors.ROLLBACK_FAILED
+    assert "left on Plesk" in order.error_message
+    # The binding came back even though the pool could not be cleaned.
+    assert served(site) == before
+    assert set(_added(setup, site)) == {
+        order.installed_name,
+        order.temp_certificate_name,
+    }

@@ -57,6 +57,20 @@ def _remove(client, order: Order, name: str) -> None:
             raise
 
 
+def _rollback_failed(order: Order, client, left: list[str], exc) -> None:
+    was = order.snapshot.get("certificate_name") or "no certificate"
+    detail = f"left on Plesk: {', '.join(left)}; the site should be bound to {was}"
+    steplog.note(order, "rollback", OrderStep.Outcome.FAILED, detail, exchange(client))
+    logger.error(
+        "order %s site %s server %s: rollback failed: %s",
+        order.pk,
+        order.site.name,
+        order.site.server.name,
+        exc,
+    )
+    raise CertfleetError(errors.ROLLBACK_FAILED, detail, exc.raw) from exc
+
+
 def rollback(order: Order, client=None) -> None:
     """Bind the site to its snapshot again and remove what the order added.
 
@@ -67,26 +81,19 @@ def rollback(order: Order, client=None) -> None:
     if not added or order.snapshot is None:
         return
     client = client or client_for(order)
+    left: list[str] = []
     try:
         client.restore_binding(order.site, _binding(order.snapshot))
-        for name in added:
-            _remove(client, order, name)
     except CertfleetError as exc:
-        detail = (
-            f"left on Plesk: {', '.join(added)}; bind "
-            f"{order.snapshot.get('certificate_name') or 'no certificate'} by hand"
-        )
-        steplog.note(
-            order, "rollback", OrderStep.Outcome.FAILED, detail, exchange(client)
-        )
-        logger.error(
-            "order %s site %s server %s: rollback failed: %s",
-            order.pk,
-            order.site.name,
-            order.site.server.name,
-            exc,
-        )
-        raise CertfleetError(errors.ROLLBACK_FAILED, detail, exc.raw) from exc
+        _rollback_failed(order, client, added, exc)
+    for name in added:
+        try:
+            _remove(client, order, name)
+        except CertfleetError as exc:
+            left.append(name)
+            failure = exc
+    if left:
+        _rollback_failed(order, client, left, failure)
     order.installed_name = ""
     order.temp_certificate_name = ""
     order.save(update_fields=["installed_name", "temp_certificate_name"])
