@@ -114,3 +114,13 @@ def test_account_problems_are_991x(flow, ca, account, code):
             voucher_code="SUPR-3003", name=name, email="a@b.example", port=443
         )
     assert_code(caught.value, code)
+
+
+def test_missing_request_is_102(backend, opened):
+    error = _test_order(backend, opened.order_id, "")
+    assert_code(error, errors.MISSING_PARAMETER, "CSR")
+
+
+def test_unknown_order_is_101(backend, opened):
+    error = _test_order(backend, "OC000000000000", make_csr(make_key(), ["x.example"]))
+    assert_code(error, errors.INVALID_PARAMETER, "OrderID")

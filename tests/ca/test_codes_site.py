@@ -1,6 +1,7 @@
 """Codes from the CA looking at the site: DNS answers and the TLS probe."""
 
 import socket
+import threading
 
 import pytest
 
@@ -102,3 +103,24 @@ def test_ipv6_only_name_is_probed_over_ipv6(backend, ca, dns, tmp_path, voucher)
     finally:
         site.stop()
     assert done.cert_pem and ca.uses_left(voucher) == 2
+
+
+def test_probe_keeps_looking_until_the_temporary_certificate_appears(flow, ca, voucher):
+    name = flow.name("late.example")
+    check = flow.backend.check(
+        voucher_code=voucher, name=name, email="a@b.example", port=flow.site.port
+    )
+    key = make_key("ECC", check.key_length)
+    csr_pem = make_csr(key, [name])
+    test = flow.backend.order_test(check.order_id, csr_pem)
+    old_pem, old_key = self_signed(name)
+    flow.site.serve(name, old_pem, old_key)  # still the previous certificate
+    later = threading.Timer(
+        0.3, flow.site.serve, (name, test.cert_pem, key, test.chain_pems)
+    )
+    later.start()
+    try:
+        real = flow.backend.order_real(test.order_id, csr_pem)
+    finally:
+        later.join()
+    assert real.cert_pem and ca.uses_left(voucher) == 2
