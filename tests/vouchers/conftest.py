@@ -3,8 +3,10 @@ and orders, all owned within the personas' tree (tests/conftest.py)."""
 
 import datetime as dt
 import itertools
+import os
 
 import pytest
+from django.db import connection
 
 from apps.certificates.models import Certificate, Order
 from apps.core import clock
@@ -96,3 +98,13 @@ def fast_passwords(settings):
     # The personas' passwords are hashed per test; the default hasher is slow on
     # purpose and would dominate these tests' time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def postgres(transactional_db):
+    """PostgreSQL, or a skip; in CI (CERTFLEET_REQUIRE_SERVICES=1) a failure."""
+    if connection.vendor != "postgresql":
+        reason = "needs PostgreSQL: set DATABASE_URL=postgres://..."
+        if os.environ.get("CERTFLEET_REQUIRE_SERVICES") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
