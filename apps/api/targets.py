@@ -18,7 +18,7 @@ _SHOWN = 20
 
 
 def resolve_push_request(request: Request) -> tuple[Any, list[Site], dict, str]:
-    form = PushRequestSerializer(data=request.data)
+    form = PushRequestSerializer(data=request.data, context={"request": request})
     form.is_valid(raise_exception=True)
     data = form.validated_data
     return resolve(
@@ -46,10 +46,10 @@ def resolve(
     voucher = find_voucher(voucher_code, user=user)
     if names is not None:
         sites = sites_named(user, names)
-        target = {"kind": "csv", "names": [site.name for site in sites]}
+        target = {"names": [site.name for site in sites]}
     else:
-        sites = list(select_sites(user, dict(filters or {})))
-        target = {"kind": "filter", **(filters or {})}
+        target = dict(filters or {})
+        sites = list(select_sites(user, target))
     if not sites:
         raise ValidationError({"non_field_errors": ["No site matches the target."]})
     return voucher, sites, target, contact_email

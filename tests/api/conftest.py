@@ -22,6 +22,7 @@ from apps.bulk.models import Push
 from apps.certificates.models import Certificate, HealthCheck, Order
 from apps.core import clock, serials
 from apps.fleet.models import PleskServer, Site
+from apps.vouchers import codes
 from apps.vouchers.models import Voucher
 
 
@@ -94,7 +95,7 @@ def make_voucher(owner: Account, code: str, **fields) -> Voucher:
         "uses_allowed": 10,
     }
     values.update(fields)
-    return Voucher.objects.create(code=code, owner=owner, **values)
+    return Voucher.objects.create(code=codes.normalize(code), owner=owner, **values)
 
 
 def _tenant(

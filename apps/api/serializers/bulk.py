@@ -2,25 +2,50 @@
 
 from rest_framework import serializers
 
+from apps.api.serializers.scoped import ScopedAccountField
 from apps.bulk.models import Push
-from apps.fleet.filters import CertState
+from apps.fleet.models import PleskServer
+from apps.vouchers import networks
 
 
 class TargetFilterSerializer(serializers.Serializer):
-    """Which sites: every field narrows; an empty filter means every site."""
+    """Which sites: every field narrows; an empty filter means every active site."""
 
-    server = serializers.IntegerField(required=False, min_value=1)
-    owner = serializers.IntegerField(
-        required=False, min_value=1, help_text="Reseller or customer (whole subtree)"
+    server = serializers.PrimaryKeyRelatedField(
+        queryset=PleskServer.objects.all(), required=False
     )
-    status = serializers.ChoiceField(choices=CertState.choices, required=False)
-    expiring_within = serializers.IntegerField(
-        required=False, min_value=0, max_value=3650, help_text="Days"
-    )
+    reseller = ScopedAccountField(required=False, help_text="Whole subtree")
+    customer = ScopedAccountField(required=False)
     ip_range = serializers.CharField(
-        required=False, max_length=100, help_text="CIDR or first-last range"
+        required=False,
+        max_length=200,
+        help_text="CIDR or first-last range, e.g. 127.0.1.0/24",
     )
-    q = serializers.CharField(required=False, max_length=253, help_text="Name contains")
+    not_secured = serializers.BooleanField(
+        required=False, help_text="Only sites without a certificate"
+    )
+    expiring_days = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=3650,
+        help_text="Only sites whose certificate ends within this many days",
+    )
+
+    def validate_ip_range(self, value: str) -> str:
+        try:
+            networks.parse(value)
+        except networks.NetworkError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+        return value
+
+    def to_internal_value(self, data):
+        """The filter as apps.bulk.services.select_sites reads it: ids, not rows."""
+        values = super().to_internal_value(data)
+        return {
+            name: getattr(value, "pk", value)
+            for name, value in values.items()
+            if value is not None and value is not False and value != ""
+        }
 
 
 class PushRequestSerializer(serializers.Serializer):
@@ -42,20 +67,26 @@ class PushRequestSerializer(serializers.Serializer):
         return attrs
 
 
-class DryRunLineSerializer(serializers.Serializer):
-    site = serializers.IntegerField()
-    name = serializers.CharField()
+class ProblemSerializer(serializers.Serializer):
+    code = serializers.IntegerField()
+    message = serializers.CharField(source="info.message")
+    advice = serializers.CharField(source="info.advice")
+    detail = serializers.CharField(allow_blank=True)
+
+
+class DryRunRowSerializer(serializers.Serializer):
+    site = serializers.IntegerField(source="site.pk")
+    name = serializers.CharField(source="site.display_name")
+    server = serializers.CharField(source="site.server.name")
     ok = serializers.BooleanField()
-    code = serializers.IntegerField(allow_null=True)
-    message = serializers.CharField(allow_blank=True)
-    advice = serializers.CharField(allow_blank=True)
+    problems = ProblemSerializer(many=True)
 
 
 class DryRunSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     passing = serializers.IntegerField()
     failing = serializers.IntegerField()
-    sites = DryRunLineSerializer(many=True)
+    sites = DryRunRowSerializer(many=True)
 
 
 class FailureGroupSerializer(serializers.Serializer):
@@ -66,14 +97,19 @@ class FailureGroupSerializer(serializers.Serializer):
 
 
 class ProgressSerializer(serializers.Serializer):
-    total = serializers.IntegerField()
-    done = serializers.IntegerField()
+    total = serializers.IntegerField(help_text="Sites the push aims at")
+    done = serializers.IntegerField(help_text="Secured (already_done included)")
     failed = serializers.IntegerField()
-    held = serializers.IntegerField()
-    waiting = serializers.IntegerField()
+    held = serializers.IntegerField(help_text="Held for review at the CA")
     running = serializers.IntegerField()
-    finished = serializers.BooleanField()
-    failures = FailureGroupSerializer(many=True)
+    waiting = serializers.IntegerField()
+    already_done = serializers.IntegerField(
+        help_text="Secured by this voucher before the push"
+    )
+    finished = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    complete = serializers.BooleanField()
+    failures = FailureGroupSerializer(many=True, help_text="Failed orders by code")
 
 
 class PushSerializer(serializers.ModelSerializer):
@@ -97,3 +133,8 @@ class PushSerializer(serializers.ModelSerializer):
             "finished_at",
         ]
         read_only_fields = fields
+
+
+class RetryResultSerializer(serializers.Serializer):
+    retried = serializers.IntegerField(help_text="Failed orders sent again")
+    push = PushSerializer()

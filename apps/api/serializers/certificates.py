@@ -1,5 +1,6 @@
 """Orders, certificates, revocations and health checks as the API shows them."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.certificates.models import Certificate, HealthCheck, Order, OrderStep
@@ -73,9 +74,6 @@ class RedeemSerializer(serializers.Serializer):
     accept_terms = serializers.BooleanField(
         help_text="The subscriber terms must be accepted (true)"
     )
-    include_www = serializers.BooleanField(
-        default=False, help_text="Also cover www.<name>"
-    )
 
     def validate_accept_terms(self, value: bool) -> bool:
         if not value:
@@ -109,24 +107,6 @@ class CertificateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RevocationSerializer(serializers.Serializer):
-    serial = serializers.CharField(
-        max_length=200,
-        help_text="Any spelling: spaces, colons, upper case, 0x, or dec:<digits>",
-    )
-    confirm = serializers.BooleanField(
-        help_text="Must be true: a revocation cannot be undone"
-    )
-    reason = serializers.CharField(max_length=255, required=False, allow_blank=True)
-
-    def validate_confirm(self, value: bool) -> bool:
-        if not value:
-            raise serializers.ValidationError(
-                "Revocation cannot be undone; send confirm=true to go ahead."
-            )
-        return value
-
-
 class HealthCheckSerializer(serializers.ModelSerializer):
     site_name = serializers.CharField(source="site.display_name", read_only=True)
 
@@ -151,3 +131,39 @@ class HealthCheckSerializer(serializers.ModelSerializer):
 
 class HealthRunSerializer(serializers.Serializer):
     site = serializers.IntegerField(min_value=1)
+
+
+class RevocationSerializer(serializers.Serializer):
+    serial = serializers.CharField(
+        max_length=200,
+        help_text="Any spelling: hex with spaces, colons, 0x, any case; or decimal",
+    )
+    confirm = serializers.BooleanField(
+        help_text="Must be true: a revocation cannot be undone (else code 7603)"
+    )
+    site = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The site the certificate is on; needed only when the serial "
+        "is found on more than one of your sites",
+    )
+
+
+class ReplacementSerializer(serializers.Serializer):
+    """What can secure the site again at once: POST /orders/ with one of these."""
+
+    site = serializers.IntegerField(source="site.pk")
+    names = serializers.ListField(child=serializers.CharField())
+    vouchers = serializers.SerializerMethodField(
+        help_text="Codes of your vouchers that pass every local check, best first"
+    )
+    purchase_url = serializers.CharField(allow_blank=True)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_vouchers(self, replacement) -> list[str]:
+        return [voucher.code for voucher in replacement.vouchers]
+
+
+class RevokedSerializer(serializers.Serializer):
+    certificate = CertificateSerializer()
+    replacement = ReplacementSerializer()

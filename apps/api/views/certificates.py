@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -22,8 +22,12 @@ from apps.api.serializers.certificates import (
     HealthCheckSerializer,
     HealthRunSerializer,
     RevocationSerializer,
+    RevokedSerializer,
 )
 from apps.ca import errors as catalogue
+from apps.ca.errors import CertfleetError
+from apps.certificates.lifecycle import health, revocation
+from apps.certificates.lifecycle.replacement import replacement_for
 from apps.certificates.models import Certificate, HealthCheck
 from apps.core import serials
 from apps.fleet.models import Site
@@ -41,10 +45,10 @@ class CertificateFilter(filters.FilterSet):
 
     def by_serial(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         try:
-            number = serials.parse(value)
+            keys = [serials.key(number) for number in serials.candidates(value)]
         except serials.InvalidSerial as exc:
             raise ValidationError({"serial": [str(exc)]}) from exc
-        return queryset.filter(serial_key=serials.key(number))
+        return queryset.filter(serial_key__in=keys)
 
 
 class CertificateViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):
@@ -76,29 +80,56 @@ class RevocationViewSet(ScopedViewMixin, viewsets.GenericViewSet):
     queryset = Certificate.objects.select_related("site")
     serializer_class = RevocationSerializer
 
-    @extend_schema(
-        request=RevocationSerializer,
-        responses={200: CertificateSerializer, 422: OpenApiResponse(description="")},
-    )
+    @extend_schema(request=RevocationSerializer, responses={200: RevokedSerializer})
     @idempotent
     def create(self, request: Request) -> Response:
-        """The CA is told, the certificate marked revoked; irreversible, so the body
-        must say confirm=true."""
+        """The CA is told (after proving control of the site), the certificate is
+        marked revoked, and vouchers that could replace it at once are offered.
+        Irreversible: the body must say confirm=true."""
         form = RevocationSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        try:
-            number = serials.parse(form.validated_data["serial"])
-        except serials.InvalidSerial as exc:
-            raise ValidationError({"serial": [str(exc)]}) from exc
-        certificate = self.get_queryset().filter(serial_key=serials.key(number)).first()
-        if certificate is None:
-            raise ApiError(catalogue.SERIAL_UNKNOWN, status=404)
-        reason = form.validated_data.get("reason", "")
-        from apps.certificates.lifecycle import revoke
+        data = form.validated_data
+        site = self._site(data["serial"], data.get("site"))
+        certificate = revocation.revoke(
+            user=request.user,
+            site=site,
+            serial_text=data["serial"],
+            confirm=data["confirm"],
+        )
+        logger.info(
+            "API revoked certificate %s of site %s", certificate.serial_hex, site.name
+        )
+        offer = replacement_for(user=request.user, certificate=certificate)
+        body = {"certificate": certificate, "replacement": offer}
+        return Response(RevokedSerializer(body).data)
 
-        certificate = revoke(certificate, user=request.user, reason=reason)
-        logger.info("API revoked certificate %s", certificate.serial_hex)
-        return Response(CertificateSerializer(certificate).data)
+    def _site(self, serial_text: str, site_id: int | None) -> Site:
+        """The site named, or the one site whose certificate has this serial."""
+        sites = scope(Site.objects.all(), self.request.user)
+        if site_id is not None:
+            site = sites.filter(pk=site_id).first()
+            if site is None:
+                raise ValidationError({"site": ["There is no such site among yours."]})
+            return site
+        try:
+            keys = [serials.key(value) for value in serials.candidates(serial_text)]
+        except serials.InvalidSerial as exc:
+            raise CertfleetError(catalogue.SERIAL_INVALID, serial_text) from exc
+        site_ids = set(
+            self.get_queryset()
+            .filter(serial_key__in=keys)
+            .values_list("site_id", flat=True)
+        )
+        if not site_ids:
+            raise ApiError(
+                catalogue.API_NOT_FOUND,
+                f"No certificate of yours has serial {serial_text}.",
+            )
+        if len(site_ids) > 1:
+            raise ValidationError(
+                {"site": ["This serial is on several of your sites; name the site."]}
+            )
+        return sites.get(pk=site_ids.pop())
 
 
 class HealthViewSet(
@@ -116,8 +147,6 @@ class HealthViewSet(
     @idempotent
     def create(self, request: Request, *args, **kwargs) -> Response:
         """Check one site now with a TLS handshake ("test my site")."""
-        from apps.certificates.lifecycle import check_site
-
         form = HealthRunSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         site = scope(Site.objects.all(), request.user).filter(
@@ -125,5 +154,5 @@ class HealthViewSet(
         )
         if not site:
             raise ValidationError({"site": ["There is no such site among yours."]})
-        check = check_site(site[0])
+        check = health.check_site(site[0])
         return Response(self.get_serializer(check).data, status=201)

@@ -20,6 +20,7 @@ from apps.api.serializers.certificates import (
     RedeemSerializer,
     StaffOrderDetailSerializer,
 )
+from apps.certificates import services as pipeline
 from apps.certificates.models import Order
 from apps.fleet.models import Site
 
@@ -56,18 +57,16 @@ class OrderViewSet(
     def create(self, request: Request, *args, **kwargs) -> Response:
         """Redeem a voucher on one of your sites: the order starts at once and its
         steps can be followed at /orders/{id}/."""
-        from apps.certificates.services import redeem
-
         form = RedeemSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
         site = self._site(data["site"])
-        order = redeem(
+        order = pipeline.redeem(
             user=request.user,
             site=site,
             voucher_code=data["voucher_code"],
             contact_email=data["contact_email"],
-            include_www=data["include_www"],
+            accepted_terms=data["accept_terms"],
         )
         logger.info("API redeem on site %s: order %s", site.name, order.pk)
         return Response(self._detail(order), status=201)
@@ -77,10 +76,7 @@ class OrderViewSet(
     @idempotent
     def retry(self, request: Request, pk: str | None = None) -> Response:
         """Run a failed order again from the step that failed."""
-        from apps.certificates.services import retry_order
-
-        order = self.get_object()
-        order = retry_order(order, user=request.user)
+        order = pipeline.retry_order(self.get_object(), user=request.user)
         return Response(self._detail(order))
 
     def _site(self, pk: int) -> Site:

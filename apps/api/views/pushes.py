@@ -16,8 +16,10 @@ from apps.api.serializers.bulk import (
     ProgressSerializer,
     PushRequestSerializer,
     PushSerializer,
+    RetryResultSerializer,
 )
 from apps.api.targets import resolve_push_request
+from apps.bulk import services as bulk
 from apps.bulk.models import Push
 
 logger = logging.getLogger(__name__)
@@ -38,11 +40,10 @@ class PushViewSet(
     @extend_schema(request=PushRequestSerializer, responses={201: PushSerializer})
     @idempotent
     def create(self, request: Request, *args, **kwargs) -> Response:
-        """Start a push onto sites named or chosen by filter."""
-        from apps.bulk.services import create_push
-
+        """Start a push onto sites named (as in a CSV) or chosen by filter. Sites
+        this voucher already secures are counted done and not ordered again."""
         voucher, sites, target, email = resolve_push_request(request)
-        push = create_push(
+        push = bulk.create_push(
             user=request.user,
             voucher=voucher,
             sites=sites,
@@ -56,39 +57,31 @@ class PushViewSet(
     @action(detail=False, methods=["post"], url_path="dry-run")
     def dry_run(self, request: Request) -> Response:
         """Per site: would the local checks pass, and if not, why. Orders nothing."""
-        from apps.bulk.services import dry_run
-
         voucher, sites, _target, _email = resolve_push_request(request)
-        return Response(dry_run_body(dry_run(voucher=voucher, sites=sites)))
+        rows = bulk.dry_run(voucher=voucher, sites=sites)
+        passing = sum(1 for row in rows if row.ok)
+        summary = {
+            "total": len(rows),
+            "passing": passing,
+            "failing": len(rows) - passing,
+            "sites": rows,
+        }
+        return Response(DryRunSerializer(summary).data)
 
     @extend_schema(responses=ProgressSerializer)
     @action(detail=True, methods=["get"])
     def progress(self, request: Request, pk: str | None = None) -> Response:
-        """Done, failed by code, waiting."""
-        from apps.bulk.services import progress
+        """Done, failed (grouped by code with advice), held, running, waiting."""
+        return Response(ProgressSerializer(bulk.progress(self.get_object())).data)
 
-        return Response(ProgressSerializer(progress(self.get_object())).data)
-
-    @extend_schema(request=None, responses=PushSerializer)
+    @extend_schema(request=None, responses=RetryResultSerializer)
     @action(detail=True, methods=["post"], url_path="retry-failed")
     @idempotent
     def retry_failed(self, request: Request, pk: str | None = None) -> Response:
-        """Run the failed orders of the push again."""
-        from apps.bulk.services import retry_failed
-
+        """Run the failed orders of the push again, each from its failed step."""
         push = self.get_object()
-        retry_failed(push, user=request.user)
+        count = bulk.retry_failed(push, user=request.user)
         push.refresh_from_db()
-        return Response(self.get_serializer(push).data)
-
-
-def dry_run_body(results) -> dict:
-    # TODO: adapt to the shape apps.bulk.services.dry_run returns once it lands
-    lines = list(results)
-    passing = sum(1 for line in lines if line["ok"])
-    return {
-        "total": len(lines),
-        "passing": passing,
-        "failing": len(lines) - passing,
-        "sites": lines,
-    }
+        logger.info("API push %s: %s failed orders retried", push.pk, count)
+        body = {"retried": count, "push": push}
+        return Response(RetryResultSerializer(body).data)

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.api.base import ScopedViewMixin
+from apps.api.errors import error_body
 from apps.api.idempotency import idempotent
 from apps.api.permissions import StaffOnly, StaffOrReseller
 from apps.api.serializers.vouchers import (
@@ -20,6 +21,8 @@ from apps.api.serializers.vouchers import (
     VoucherImportSerializer,
     VoucherSerializer,
 )
+from apps.ca import errors as catalogue
+from apps.vouchers import services as vouchers
 from apps.vouchers.filters import VoucherFilter, with_balance
 from apps.vouchers.models import Voucher
 
@@ -40,7 +43,7 @@ class VoucherViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=VoucherImportSerializer,
-        responses={201: ImportReportSerializer, 422: ImportReportSerializer},
+        responses={201: ImportReportSerializer},
     )
     @action(
         detail=False,
@@ -52,31 +55,36 @@ class VoucherViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):
     @idempotent
     def import_csv(self, request: Request) -> Response:
         """Import vouchers from CSV; every line is checked and nothing is imported
-        unless all lines are good (422 with the per-line report)."""
-        from apps.vouchers.services import import_csv
-
+        unless all lines are good (else 400, code 7501, with the per-line report
+        under `lines`)."""
         form = VoucherImportSerializer(
             data=request.data, context=self.get_serializer_context()
         )
         form.is_valid(raise_exception=True)
         owner = form.validated_data.get("owner")
-        report = import_csv(form.csv_text(), owner=owner, user=request.user)
-        body = ImportReportSerializer(report).data
-        return Response(body, status=201 if report.imported else 422)
+        report = vouchers.import_csv(form.csv_text(), owner=owner, user=request.user)
+        lines = ImportReportSerializer(report).data
+        if report.ok and report.imported:
+            return Response(lines, status=201)
+        failed = len(report.failed)
+        detail = (
+            f"{failed} of {len(report.lines)} lines have problems; nothing imported."
+        )
+        return Response(error_body(catalogue.API_INVALID, detail, **lines), status=400)
 
     @extend_schema(request=AssignSerializer, responses=VoucherSerializer)
     @action(detail=True, methods=["post"], permission_classes=[StaffOrReseller])
     @idempotent
     def assign(self, request: Request, pk: str | None = None) -> Response:
         """Hand the voucher to a reseller or customer below you."""
-        from apps.vouchers.services import assign
-
         voucher = self.get_object()
         form = AssignSerializer(
             data=request.data, context=self.get_serializer_context()
         )
         form.is_valid(raise_exception=True)
-        voucher = assign(voucher, form.validated_data["owner"], user=request.user)
+        voucher = vouchers.assign(
+            voucher, form.validated_data["owner"], user=request.user
+        )
         return Response(self.get_serializer(voucher).data)
 
     @extend_schema(request=None, responses=VoucherSerializer)
@@ -84,9 +92,7 @@ class VoucherViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):
     @idempotent
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         """Cancel the voucher: no new orders can use it."""
-        from apps.vouchers.services import cancel
-
-        voucher = cancel(self.get_object(), user=request.user)
+        voucher = vouchers.cancel(self.get_object(), user=request.user)
         return Response(self.get_serializer(voucher).data)
 
     @extend_schema(
@@ -96,9 +102,7 @@ class VoucherViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"])
     def find(self, request: Request) -> Response:
         """Look a voucher up by its code as a person typed it."""
-        from apps.vouchers.services import find_voucher
-
         form = FindVoucherSerializer(data=request.query_params)
         form.is_valid(raise_exception=True)
-        voucher = find_voucher(form.validated_data["code"], user=request.user)
+        voucher = vouchers.find_voucher(form.validated_data["code"], user=request.user)
         return Response(self.get_serializer(voucher).data)
