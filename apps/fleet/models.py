@@ -44,6 +44,11 @@ class PleskServer(models.Model):
     )
     sync_message = models.TextField(blank=True)
     last_sync_at = models.DateTimeField(null=True, blank=True)
+    # The running sync: when it started (a stale one may be taken over) and how
+    # many subscriptions of how many it has read.
+    sync_started_at = models.DateTimeField(null=True, blank=True)
+    sync_done = models.PositiveIntegerField(default=0)
+    sync_total = models.PositiveIntegerField(default=0)
     sync_interval_minutes = models.PositiveIntegerField(default=60)
     created_at = models.DateTimeField(auto_now_add=True)
 

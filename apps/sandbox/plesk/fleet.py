@@ -17,9 +17,9 @@ from pathlib import Path
 
 from apps.sandbox.dns import SandboxDNS
 from apps.sandbox.plesk.pki import PreviousCA
-from apps.sandbox.plesk.population import Domain, populate
+from apps.sandbox.plesk.population import Domain, populate, to_ascii
 from apps.sandbox.plesk.server import SandboxServer, _Contexts
-from apps.sandbox.plesk.state import Identity, ServerState
+from apps.sandbox.plesk.state import Identity, ServerState, StoredCertificate
 from apps.sandbox.plesk.versions import DEFAULT_RELEASES, Release
 
 
@@ -48,8 +48,10 @@ class Fleet:
         self._stopped = False
 
     def server(self, number_or_name: int | str) -> SandboxServer:
+        """By number (1-based), full name, or short name ("plesk1")."""
         for srv in self.servers:
-            if number_or_name in (srv.identity.number, srv.identity.name):
+            ident = srv.identity
+            if number_or_name in (ident.number, ident.name, ident.name.split(".")[0]):
                 return srv
         raise KeyError(number_or_name)
 
@@ -78,6 +80,48 @@ class Fleet:
         srv, domain = self.find(name)
         with srv.state.lock:
             return list(srv.state.pools.get(domain.id, {}))
+
+    # Changes made in the panel, behind the product's back (tests) -----------
+    def rename_site(self, name: str, new_name: str) -> None:
+        srv, domain = self.find(name)
+        srv.state.rename(domain, new_name, to_ascii(new_name))
+
+    def remove_site(self, name: str) -> None:
+        srv, domain = self.find(name)
+        srv.state.remove(domain)
+
+    def add_site(self, webspace_name: str, name: str) -> Domain:
+        """A new add-on site in the subscription of `webspace_name`."""
+        srv, webspace = self.find(webspace_name)
+        with srv.state.lock:
+            domain = Domain(
+                srv.state.next_domain_id(),
+                str(uuid.uuid4()),
+                name,
+                to_ascii(name),
+                "site",
+                webspace.webspace_id,
+                webspace.owner_id,
+                ips=list(webspace.ips),
+            )
+            srv.state.add(domain)
+        return domain
+
+    def bind_by_hand(
+        self,
+        name: str,
+        certificate_name: str,
+        key_pem: str,
+        cert_pem: str,
+        chain_pem: str = "",
+    ) -> None:
+        """Install and bind a certificate as someone in the panel would."""
+        srv, domain = self.find(name)
+        with srv.state.lock:
+            srv.state.pool(domain.id)[certificate_name] = StoredCertificate(
+                certificate_name, key_pem, cert_pem, chain_pem
+            )
+            domain.ssl, domain.certificate_name = True, certificate_name
 
     def sites(self) -> list[tuple[SandboxServer, Domain]]:
         return [(srv, d) for srv in self.servers for d in srv.state.domains.values()]

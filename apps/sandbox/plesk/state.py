@@ -200,6 +200,42 @@ class ServerState:
                 stored.material()
             return stored
 
+    # Changes made "in the panel" (tests) -----------------------------------
+    def rename(self, domain: Domain, new_name: str, new_ascii: str) -> None:
+        with self.lock:
+            self.dns.set_addresses(domain.ascii_name, [])
+            self.dns.set_addresses(f"www.{domain.ascii_name}", [])
+            domain.name, domain.ascii_name = new_name, new_ascii
+            self._publish(domain)
+            self.changed()
+
+    def remove(self, domain: Domain) -> None:
+        with self.lock:
+            gone = [domain] + [
+                d
+                for d in self.domains.values()
+                if d.parent_id == domain.id
+                or (domain.kind == "webspace" and d.webspace_id == domain.id)
+            ]
+            for item in gone:
+                self.domains.pop(item.id, None)
+                self.dns.set_addresses(item.ascii_name, [])
+                self.dns.set_addresses(f"www.{item.ascii_name}", [])
+            for alias in [
+                a for a in self.aliases.values() if a.site_id in {d.id for d in gone}
+            ]:
+                del self.aliases[alias.id]
+            self.changed()
+
+    def add(self, domain: Domain) -> None:
+        with self.lock:
+            self.domains[domain.id] = domain
+            self._publish(domain)
+            self.changed()
+
+    def next_domain_id(self) -> int:
+        return max(self.domains, default=0) + 1
+
     # DNS -----------------------------------------------------------------
     def zone(self, site_id: int) -> dict[int, DnsRecord]:
         """Records of a domain's zone, made on first use from the hosting data."""
