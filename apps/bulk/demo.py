@@ -32,10 +32,9 @@ class Setup:
 
 
 def provider_account() -> Account:
-    provider = Account.objects.filter(kind=Account.Kind.PROVIDER, parent=None).first()
-    return provider or Account.objects.create(
-        kind=Account.Kind.PROVIDER, name="Provider", email="noc@provider.example"
-    )
+    from apps.fleet.services import provider_account as root
+
+    return root()
 
 
 def staff_login(provider: Account) -> tuple[User, str]:
@@ -50,20 +49,21 @@ def staff_login(provider: Account) -> tuple[User, str]:
     return user, password
 
 
-def register_server(info: dict) -> PleskServer:
-    server, _ = PleskServer.objects.update_or_create(
+def register_server(info: dict, actor=None) -> PleskServer:
+    """As staff do it in the portal: pinned fingerprint, custom HTTPS port."""
+    from apps.fleet.services import register_server as register
+
+    return register(
         name=info["name"],
-        defaults={
-            "host": info["host"],
-            "port": info["api_port"],
-            "auth": PleskServer.Auth.SECRET_KEY,
-            "login": info.get("login", "admin"),
-            "secret": info["secret_key"],
-            "fingerprint_sha256": info["fingerprint_sha256"],
-            "https_port": info["https_port"],
-        },
+        host=info["host"],
+        port=info["api_port"],
+        auth=PleskServer.Auth.SECRET_KEY,
+        login=info.get("login", "admin"),
+        secret=info["secret_key"],
+        fingerprint_sha256=info["fingerprint_sha256"],
+        https_port=info["https_port"],
+        actor=actor,
     )
-    return server
 
 
 def register_authority(ca: dict) -> CertificateAuthority:
@@ -103,7 +103,7 @@ def import_voucher(entry: dict, owner: Account) -> Voucher:
 def register_sandbox(state: dict, sync: bool = True) -> Setup:
     provider = provider_account()
     staff, password = staff_login(provider)
-    servers = [register_server(info) for info in state["servers"]]
+    servers = [register_server(info, staff) for info in state["servers"]]
     authority = register_authority(state["ca"])
     voucher = import_voucher(state["vouchers"][0], provider)
     if sync:
