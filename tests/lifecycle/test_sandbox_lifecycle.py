@@ -229,3 +229,41 @@ def test_the_ca_refuses_unknown_and_expired_serials_with_advice(setup):
         )
     assert caught.value.code == errors.CANNOT_REVOKE
     assert caught.value.info.advice == errors.lookup(errors.CANNOT_REVOKE).advice
+
+
+def test_a_failing_renewal_retries_with_growing_pauses_and_alerts_once(setup):
+    keen = _customer(setup, "Patient Customer", auto_renew=True)
+    (site,) = pick_sites()
+    site.owner = keen
+    site.save(update_fields=["owner"])
+    voucher = _monthly_voucher(setup)
+    old = _issue(site, voucher)
+    _lengthen(setup, voucher)
+    clock.advance(old.not_after - clock.now() - dt.timedelta(days=9))
+    (planned,) = renewal.plan_renewals()
+    clock.advance(planned.scheduled_at - clock.now())
+
+    setup.sandbox.ca.set_account(credit=False)  # the CA account runs dry
+    pauses = []
+    for _ in range(2):
+        _run_renewals()
+        planned.refresh_from_db()
+        assert planned.state == Renewal.State.WAITING
+        assert planned.error_code == errors.NO_CREDIT
+        pauses.append(planned.scheduled_at - clock.now())
+        assert renewal.dispatch_renewals() == []  # nothing before its time
+        clock.advance(pauses[-1])
+    assert [round(p.total_seconds() / 60) for p in pauses] == [15, 60]
+
+    (alert,) = Notice.objects.filter(event="failed")
+    assert alert.data["code"] == errors.NO_CREDIT and alert.data["retry_at"]
+    assert alert.certificate_id == old.pk and alert.digest
+
+    setup.sandbox.ca.set_account()  # topped up: the next try goes through
+    _run_renewals()
+    planned.refresh_from_db()
+    site.refresh_from_db()
+    assert planned.state == Renewal.State.DONE and planned.attempts == 3
+    assert site.current_certificate_id != old.pk
+    assert Notice.objects.filter(event="failed").count() == 1
+    assert Order.objects.filter(site=site, kind=Order.Kind.RENEWAL).count() == 3

@@ -25,8 +25,7 @@ from apps.vouchers.models import Voucher
 
 logger = logging.getLogger(__name__)
 
-# Codes that mean "not now" for a renewal: try again later.
-WAIT_CODES = {errors.ORDER_IN_PROGRESS}
+# Failures that waiting cannot cure: a person must act, so no retries.
 REFUSED_CODES = {errors.RENEWAL_FEWER_NAMES, errors.RENEWAL_NO_VOUCHER}
 STALE_START = dt.timedelta(minutes=15)
 PHASE = 0.6180339887  # spreads each server's first slot differently
@@ -234,16 +233,15 @@ def _done(renewal: Renewal, order: Order) -> None:
 
 
 def failed(renewal: Renewal, exc: CertfleetError) -> None:
-    """Retry transient failures with growing pauses; otherwise give up. Either way
-    the owner hears of it once."""
+    """Try again after growing pauses (a renewal starts weeks ahead, so even a
+    failure that needs a person, such as DNS or CA credit, may be fixed meanwhile);
+    give up when the pauses run out. The owner hears of it once."""
     delays = config.current().renew_retry_minutes
-    retry = (exc.transient or exc.code in WAIT_CODES) and renewal.attempts <= len(
-        delays
-    )
+    retry = exc.code not in REFUSED_CODES and renewal.attempts <= len(delays)
     renewal.error_code = exc.code
     renewal.error_message = str(exc)
     if retry:
-        pause = dt.timedelta(minutes=delays[renewal.attempts - 1])
+        pause = dt.timedelta(minutes=delays[max(renewal.attempts, 1) - 1])
         renewal.state = Renewal.State.WAITING
         renewal.scheduled_at = clock.now() + pause
         renewal.save(

@@ -3,7 +3,7 @@ The periodic ones are scheduled by schedule.ensure_schedule()."""
 
 from celery import shared_task
 
-from apps.certificates.lifecycle import digest, health, renewal
+from apps.certificates.lifecycle import digest, health, renewal, revocation
 
 
 @shared_task(name="lifecycle.plan_renewals", ignore_result=True)
@@ -13,6 +13,8 @@ def plan_renewals() -> int:
 
 @shared_task(name="lifecycle.dispatch_renewals", ignore_result=True)
 def dispatch_renewals() -> int:
+    """Start due renewals; also put back sites whose revocation died halfway."""
+    revocation.restore_abandoned()
     return len(renewal.dispatch_renewals())
 
 
