@@ -44,11 +44,15 @@ class ServerSerializer(serializers.ModelSerializer):
             "protocol_version",
             "sync_state",
             "sync_message",
+            "sync_done",
+            "sync_total",
             "last_sync_at",
             "site_count",
             "created_at",
         ]
         read_only_fields = [
+            "sync_done",
+            "sync_total",
             "guid",
             "plesk_version",
             "protocol_version",
@@ -63,6 +67,46 @@ class ServerSerializer(serializers.ModelSerializer):
             "https_port": {"min_value": 1, "max_value": 65535},
             "max_concurrency": {"min_value": 1, "max_value": 1000},
         }
+
+
+class ServerUpdateSerializer(ServerSerializer):
+    """A change of a server: the name stays; a new secret is optional."""
+
+    secret = serializers.CharField(
+        write_only=True, required=False, style={"input_type": "password"}
+    )
+
+    class Meta(ServerSerializer.Meta):
+        read_only_fields = [*ServerSerializer.Meta.read_only_fields, "name"]
+
+
+class FingerprintRequestSerializer(serializers.Serializer):
+    host = serializers.CharField(max_length=255)
+    port = serializers.IntegerField(min_value=1, max_value=65535, default=8443)
+
+
+class FingerprintSerializer(serializers.Serializer):
+    fingerprint_sha256 = serializers.CharField(
+        help_text="Colon hex; confirm it, then send it when adding the server"
+    )
+
+
+class SyncReportSerializer(serializers.Serializer):
+    skipped = serializers.BooleanField(help_text="Another sync was already running")
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    orphaned = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    accounts_created = serializers.IntegerField()
+    accounts_updated = serializers.IntegerField()
+    seconds = serializers.FloatField()
+    problems = serializers.ListField(child=serializers.CharField())
+    summary = serializers.CharField()
+
+
+class SyncResultSerializer(serializers.Serializer):
+    report = SyncReportSerializer()
+    server = ServerSerializer()
 
 
 class CurrentCertificateSerializer(serializers.Serializer):
