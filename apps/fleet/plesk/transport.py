@@ -136,16 +136,17 @@ def _classify(exc: Exception, read_only: bool, config: PleskConfig) -> Exception
                 errors.PLESK_UNREACHABLE, f"TLS failure at {where}: {text[:200]}"
             )
         )
-    if isinstance(exc, ConnectTimeoutError):
-        return _Retry(
-            errors.CertfleetError(
-                errors.PLESK_TIMEOUT, f"no connection to {where} in time"
-            )
-        )
+    # NewConnectionError is a kind of ConnectTimeoutError: ask it first.
     if isinstance(exc, NewConnectionError):
         return _Retry(
             errors.CertfleetError(
                 errors.PLESK_UNREACHABLE, f"cannot connect to {where}"
+            )
+        )
+    if isinstance(exc, ConnectTimeoutError):
+        return _Retry(
+            errors.CertfleetError(
+                errors.PLESK_TIMEOUT, f"no connection to {where} in time"
             )
         )
     if isinstance(exc, ReadTimeoutError):

@@ -113,7 +113,7 @@ class SandboxServer:
         raw.settimeout(5)
         conn = self.site_context.wrap_socket(raw, server_side=True)
         try:
-            conn.recv(4096)
+            _read_request(conn)
             body = f"{self.identity.name}\n".encode()
             conn.sendall(
                 b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
@@ -143,3 +143,24 @@ class SandboxServer:
                 self.identity.name,
                 server_name,
             )
+
+
+def _read_request(conn) -> None:
+    """Read one HTTP request (headers and body), as a web server would."""
+    data = b""
+    while b"\r\n\r\n" not in data and len(data) < 65536:
+        chunk = conn.recv(4096)
+        if not chunk:
+            return
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length" and value.strip().isdigit():
+            length = int(value.strip())
+    while len(body) < min(length, 1_000_000):
+        chunk = conn.recv(65536)
+        if not chunk:
+            return
+        body += chunk
