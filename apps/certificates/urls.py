@@ -11,4 +11,5 @@ urlpatterns = [
     path("orders/<int:pk>/steps/", views.order_steps, name="order_steps"),
     path("revoke/", views.revoke, name="revoke"),
     path("revoke/confirm/", views.revoke_confirm, name="revoke_confirm"),
+    path("<int:pk>/replace/", views.replace, name="replace"),
 ]

@@ -8,9 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.accounts.scoping import scope
+from apps.ca import errors
 from apps.ca.errors import CertfleetError, lookup
+from apps.certificates import services
 from apps.certificates.forms import ConfirmRevokeForm, RedeemForm, RevokeForm
+from apps.certificates.lifecycle import replacement, revocation
 from apps.certificates.models import Certificate, Order
+from apps.vouchers.models import Voucher
 
 # Secrets that may appear in raw Plesk or CA answers; support sees the rest.
 _MASKS = [
@@ -37,8 +41,8 @@ _MASKS = [
 
 
 def mask(raw: str) -> str:
-    for pattern, replacement in _MASKS:
-        raw = pattern.sub(replacement, raw)
+    for pattern, substitute in _MASKS:
+        raw = pattern.sub(substitute, raw)
     return raw
 
 
@@ -95,8 +99,6 @@ def order_steps(request, pk: int):
 
 @login_required
 def redeem(request):
-    from apps.certificates import services
-
     form = RedeemForm(
         request.POST or None, user=request.user, initial=_initial(request)
     )
@@ -105,12 +107,7 @@ def redeem(request):
         try:
             order = services.redeem(user=request.user, **form.cleaned_data)
         except CertfleetError as exc:
-            context["failure"] = {
-                "code": exc.code,
-                "message": exc.info.message,
-                "advice": exc.info.advice,
-                "detail": exc.detail,
-            }
+            context["failure"] = failure_from(exc)
             return render(request, "certificates/redeem.html", context, status=400)
         return redirect("certificates:order", pk=order.pk)
     return render(request, "certificates/redeem.html", context)
@@ -136,7 +133,9 @@ def revoke(request):
     certificates = scope(Certificate.objects.select_related("site"), request.user)
     found = certificates.filter(serial_key__in=form.cleaned_data["serial"]).first()
     if found is None:
-        failure = {"code": -9007, **_info(-9007)}
+        failure = failure_from(
+            CertfleetError(errors.SERIAL_NOT_ON_SITE, request.POST["serial"])
+        )
         context = {"form": form, "failure": failure}
         return render(request, "certificates/revoke.html", context, status=404)
     confirm = ConfirmRevokeForm(initial={"certificate": found.pk})
@@ -144,32 +143,65 @@ def revoke(request):
     return render(request, "certificates/revoke_confirm.html", context)
 
 
-def _info(code: int) -> dict:
-    info = lookup(code)
-    return {"message": info.message, "advice": info.advice}
+def failure_from(exc: CertfleetError) -> dict:
+    return {
+        "code": exc.code,
+        "message": exc.info.message,
+        "advice": exc.info.advice,
+        "detail": exc.detail,
+    }
+
+
+def scoped_certificate(request, pk) -> Certificate:
+    certificates = scope(Certificate.objects.select_related("site"), request.user)
+    return get_object_or_404(certificates, pk=pk if str(pk).isdigit() else 0)
 
 
 @login_required
 @require_POST
 def revoke_confirm(request):
-    from apps.certificates.lifecycle import revocation
-
+    """Step two: confirmed; the CA revokes (after proving control of the site)."""
+    certificate = scoped_certificate(request, request.POST.get("certificate", ""))
     form = ConfirmRevokeForm(request.POST)
-    certificates = scope(Certificate.objects.select_related("site"), request.user)
-    certificate = get_object_or_404(
-        certificates, pk=request.POST.get("certificate") or 0
-    )
     if not form.is_valid():
         context = {"certificate": certificate, "form": form}
         return render(request, "certificates/revoke_confirm.html", context, status=400)
-    context = {"certificate": certificate}
     try:
-        revocation.revoke(certificate, user=request.user)
+        revocation.revoke(
+            user=request.user,
+            site=certificate.site,
+            serial_text=certificate.serial_hex,
+            confirm=True,
+        )
     except CertfleetError as exc:
-        context["failure"] = {"code": exc.code, **_info(exc.code), "detail": exc.detail}
+        certificate.refresh_from_db()
+        context = {"certificate": certificate, "failure": failure_from(exc)}
         return render(request, "certificates/revoke_done.html", context, status=400)
     certificate.refresh_from_db()
+    context = {
+        "certificate": certificate,
+        "replacement": replacement.replacement_for(
+            user=request.user, certificate=certificate
+        ),
+    }
     return render(request, "certificates/revoke_done.html", context)
+
+
+@login_required
+@require_POST
+def replace(request, pk: int):
+    """One click after a revocation: order a new certificate for the same site."""
+    certificate = scoped_certificate(request, pk)
+    vouchers = scope(Voucher.objects.all(), request.user)
+    voucher = get_object_or_404(vouchers, pk=request.POST.get("voucher") or 0)
+    try:
+        order = replacement.start_replacement(
+            user=request.user, certificate=certificate, voucher=voucher
+        )
+    except CertfleetError as exc:
+        context = {"certificate": certificate, "failure": failure_from(exc)}
+        return render(request, "certificates/revoke_done.html", context, status=400)
+    return redirect("certificates:order", pk=order.pk)
 
 
 def terms(request):

@@ -37,10 +37,11 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, user, voucher, **kwargs):
         super().__init__(*args, **kwargs)
-        below = scope(Account.objects.exclude(kind=Account.Kind.PROVIDER), user)
-        self.fields["account"].queryset = below.exclude(pk=voucher.owner_id).order_by(
-            "path"
+        # Vouchers pass only down the tree, from their owner to accounts below it.
+        below = Account.objects.filter(path__startswith=voucher.owner.path).exclude(
+            pk=voucher.owner_id
         )
+        self.fields["account"].queryset = scope(below, user).order_by("path")
 
 
 class CancelForm(forms.Form):

@@ -11,6 +11,7 @@ from apps.accounts.models import Account
 from apps.accounts.scoping import scope
 from apps.accounts.views import ScopedListView, provider_only
 from apps.ca.errors import CertfleetError
+from apps.vouchers import services
 from apps.vouchers.filters import VoucherFilter, with_balance
 from apps.vouchers.forms import AssignForm, CancelForm, ImportForm
 from apps.vouchers.models import Voucher, VoucherUse
@@ -47,18 +48,22 @@ def voucher_detail(request, pk: int):
         .select_related("order__site")
         .order_by("-reserved_at")[:HISTORY]
     )
-    context = {"voucher": voucher, "uses": uses, "can_manage": can_manage(request.user)}
-    if context["can_manage"] and voucher.status == Voucher.Status.ACTIVE:
-        context["assign_form"] = AssignForm(user=request.user, voucher=voucher)
-        context["cancel_form"] = CancelForm()
+    context = {
+        "voucher": voucher,
+        "uses": uses,
+        "events": services.history(voucher).select_related("actor")[:HISTORY],
+    }
+    if voucher.status == Voucher.Status.ACTIVE:
+        if can_manage(request.user):
+            context["assign_form"] = AssignForm(user=request.user, voucher=voucher)
+        if request.user.is_provider_staff:
+            context["cancel_form"] = CancelForm()
     return render(request, "vouchers/voucher_detail.html", context)
 
 
 @login_required
 @require_POST
 def voucher_assign(request, pk: int):
-    from apps.vouchers import services
-
     voucher = scoped_voucher(request, pk)
     if not can_manage(request.user):
         raise Http404
@@ -82,10 +87,8 @@ def voucher_assign(request, pk: int):
 @login_required
 @require_POST
 def voucher_cancel(request, pk: int):
-    from apps.vouchers import services
-
     voucher = scoped_voucher(request, pk)
-    if not can_manage(request.user):
+    if not request.user.is_provider_staff:
         raise Http404
     if not CancelForm(request.POST).is_valid():
         messages.error(request, _("Tick the box to confirm the cancellation."))
@@ -101,21 +104,19 @@ def voucher_cancel(request, pk: int):
 
 @provider_only
 def voucher_import(request):
-    from apps.vouchers import services
-
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         report = services.import_csv(
-            form.cleaned_data["file"],
             owner=request.user.account,
+            fileobj=form.cleaned_data["file"],
             actor=request.user,
         )
         context["report"] = report
         if report.ok:
             messages.success(
                 request,
-                _("%(count)s vouchers were imported.") % {"count": report.created},
+                _("%(count)s vouchers were imported.") % {"count": report.imported},
             )
     status = 400 if context.get("report") and not context["report"].ok else 200
     return render(request, "vouchers/voucher_import.html", context, status=status)

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.scoping import scope
 from apps.accounts.views import ScopedListView
 from apps.ca.errors import CertfleetError
+from apps.certificates.lifecycle import health
 from apps.certificates.models import HealthCheck, Order
 from apps.fleet.filters import SiteFilter, with_certificate_status
 from apps.fleet.models import Site
@@ -53,8 +54,6 @@ def site_detail(request, pk: int):
 @require_POST
 def site_test(request, pk: int):
     """Run a TLS handshake with the site now and show what it serves."""
-    from apps.certificates.lifecycle import health
-
     site = scoped_site(request, pk)
     try:
         check = health.check_site(site)
