@@ -4,7 +4,7 @@ from apps.ca import errors as catalogue
 from apps.certificates.models import Order, OrderStep
 from apps.core import clock
 from apps.vouchers.models import VoucherUse
-from tests.api.conftest import make_voucher
+from tests.api.fixtures import make_voucher
 
 
 def redeem(client, site, code: str, **extra):

@@ -4,7 +4,7 @@ from apps.bulk.models import Push
 from apps.ca import errors as catalogue
 from apps.certificates.models import Order
 from apps.fleet.models import Site
-from tests.api.conftest import make_voucher
+from tests.api.fixtures import make_voucher
 
 
 def push_body(fleet, **target):

@@ -1,0 +1,1 @@
+from tests.api.fixtures import fast_passwords, fleet  # noqa: F401
