@@ -13,6 +13,7 @@ from apps.accounts.scoping import scope
 from apps.accounts.views import ProviderOnlyMixin, ScopedListView, provider_only
 from apps.ca.errors import CertfleetError
 from apps.core import crypto
+from apps.fleet import plesk, services, tasks
 from apps.fleet.filters import ServerFilter
 from apps.fleet.forms import ConfirmFingerprintForm, ServerForm
 from apps.fleet.models import PleskServer, Site
@@ -50,8 +51,6 @@ def server_add(request):
     form = ServerForm(request.POST or None)
     if request.method != "POST" or not form.is_valid():
         return render(request, "fleet/server_add.html", {"form": form})
-    from apps.fleet import plesk  # TODO: import at the top once H1's client lands
-
     data = form.cleaned_data
     try:
         fingerprint = plesk.fetch_fingerprint(data["host"], data["port"])
@@ -78,8 +77,6 @@ def server_confirm(request):
     if not form.is_valid():
         context = {"pending": pending, "form": form}
         return render(request, "fleet/server_confirm.html", context, status=400)
-    from apps.fleet import services  # TODO: import at the top once H1's sync lands
-
     fields = dict(pending, secret=crypto.decrypt(pending["secret"]))
     try:
         server = services.register_server(actor=request.user, **fields)
@@ -97,8 +94,6 @@ def server_confirm(request):
 
 
 def _start_sync(server: PleskServer) -> None:
-    from apps.fleet import tasks
-
     transaction.on_commit(lambda: tasks.sync_server.delay(server.pk))
 
 
@@ -115,9 +110,14 @@ def server_detail(request, pk: int):
 
 @provider_only
 def server_sync_state(request, pk: int):
-    """The sync state fragment, polled while a sync runs."""
+    """The sync state fragment, polled while a sync is queued or runs; when it
+    ends, the whole page reloads to show the sites it found."""
     server = get_object_or_404(scope(PleskServer.objects.all(), request.user), pk=pk)
-    return render(request, "fleet/_sync_state.html", {"server": server})
+    response = render(request, "fleet/_sync_state.html", {"server": server})
+    waiting = (PleskServer.SyncState.NEVER, PleskServer.SyncState.RUNNING)
+    if request.htmx and server.sync_state not in waiting:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @provider_only
