@@ -267,3 +267,33 @@ def test_a_failing_renewal_retries_with_growing_pauses_and_alerts_once(setup):
     assert site.current_certificate_id != old.pk
     assert Notice.objects.filter(event="failed").count() == 1
     assert Order.objects.filter(site=site, kind=Order.Kind.RENEWAL).count() == 3
+
+
+def test_a_revocation_that_died_halfway_is_undone_later(setup):
+    from apps.ca.backends.voucher import VoucherBackend
+    from apps.certificates.lifecycle import control
+    from apps.certificates.lifecycle.models import Revocation
+    from apps.certificates.lifecycle.revocation import restore_abandoned
+
+    (site,) = pick_sites()
+    certificate = _issue(site, fresh_voucher(setup))
+    before = served(site)
+    attempt = Revocation.objects.create(
+        certificate=certificate, requested_by=setup.staff, started_at=clock.now()
+    )
+    # The steps up to the temporary certificate run, then the worker dies.
+    backend = VoucherBackend(setup.authority)
+    control.show_temporary(attempt, backend, control.open_proof(attempt, backend))
+    assert served(site) != before
+
+    assert restore_abandoned() == 0  # still young: it may be running
+    clock.advance(dt.timedelta(minutes=16))
+    assert restore_abandoned() == 1
+
+    attempt.refresh_from_db()
+    assert attempt.state == Revocation.State.FAILED and attempt.step == "restored"
+    assert served(site) == before
+    assert not [n for n in setup.sandbox.fleet.pool(site.name) if "revoke" in n]
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.ACTIVE
+    assert not setup.sandbox.ca.is_revoked(int(certificate.serial_hex, 16))

@@ -4,8 +4,12 @@ from apps.certificates.lifecycle import schedule
 from portal.celery import app
 
 
+def _ours():
+    return PeriodicTask.objects.filter(task__startswith="lifecycle.")
+
+
 def test_the_periodic_tasks_exist_after_migrate_once_each(db):
-    names = sorted(PeriodicTask.objects.values_list("task", flat=True))
+    names = sorted(_ours().values_list("task", flat=True))
     assert names == [
         "lifecycle.check_all",
         "lifecycle.dispatch_renewals",
@@ -14,7 +18,7 @@ def test_the_periodic_tasks_exist_after_migrate_once_each(db):
     ]
     schedule.ensure_schedule()
     schedule.ensure_schedule()
-    assert PeriodicTask.objects.count() == 4
+    assert _ours().count() == 4
 
 
 def test_a_task_disabled_by_staff_stays_disabled(db):
