@@ -176,13 +176,13 @@ def resume_stalled(push: Push | None = None, grace: timedelta = STALL_GRACE) -> 
     from apps.certificates.services.orders import send
 
     now = clock.now()
-    # Claimed orders whose lease ran out; unclaimed ones waiting longer than `grace`.
-    stalled = Order.objects.filter(
-        state__in=[Order.State.PENDING, Order.State.RUNNING]
-    ).filter(
-        Q(lease_until__lte=now)
-        | Q(lease_until__isnull=True, created_at__lte=now - grace)
-    )
+    # Claimed orders whose lease ran out. Unclaimed ones only when nothing has
+    # finished for `grace`: while the queue moves they are just waiting their turn.
+    lost = Q(lease_until__lte=now)
+    active = Order.objects.filter(state__in=[Order.State.PENDING, Order.State.RUNNING])
+    if not Order.objects.filter(finished_at__gte=now - grace).exists():
+        lost |= Q(lease_until__isnull=True, created_at__lte=now - grace)
+    stalled = active.filter(lost)
     pushes = Push.objects.filter(state=Push.State.RUNNING)
     if push is not None:
         stalled = stalled.filter(push=push)

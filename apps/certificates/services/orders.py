@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 from apps.ca import errors
 from apps.ca.errors import CertfleetError
@@ -126,6 +127,7 @@ def claim(order_id: int, holder: str) -> bool:
             claimed_by=holder,
             lease_until=now + timedelta(seconds=lease_seconds()),
             attempts=F("attempts") + 1,
+            started_at=Coalesce(F("started_at"), Value(now)),
         )
     )
     return claimed == 1
