@@ -21,19 +21,17 @@ def redeem(
 ) -> Order:
     """Check that the user may act on the site and voucher, then start the order.
 
-    The site is looked up through the user's scope: another tenant's site is simply
-    not found. Raises CertfleetError (-9001 unknown voucher, 7002 not yours, ...).
+    The site is looked up through the user's scope: another tenant's site raises
+    Site.DoesNotExist. Refusals raise CertfleetError (-9001 unknown voucher, 7002
+    not yours, ...) or end the order at once (-9019, -5001: see Order.state).
     """
     from apps.vouchers import services as vouchers
 
     if not accepted_terms:
         raise TermsNotAccepted()
+    # Another tenant's site is simply not there (Site.DoesNotExist: a 404).
     visible = scoping.scope(Site.objects.all(), user)
-    site_id = getattr(site, "pk", site)
-    try:
-        site = visible.select_related("server", "owner").get(pk=site_id)
-    except Site.DoesNotExist as exc:
-        raise CertfleetError(errors.SITE_ORPHANED, str(site_id)) from exc
+    site = visible.select_related("server", "owner").get(pk=getattr(site, "pk", site))
     voucher = vouchers.find_voucher(voucher_code, user=user)
     order = start_order(
         site=site, voucher=voucher, requested_by=user, contact_email=contact_email
