@@ -147,19 +147,12 @@ class PleskClient(SiteOperations):
     def server_info(self) -> ServerInfo:
         protocols = self.get_protos()
         result = self.one(packets.server_info())
+        facts = packets.server_facts(result)
         return ServerInfo(
-            name=result.findtext("gen_info/server_name") or "",
-            guid=result.findtext("gen_info/server_guid") or "",
-            plesk_version=result.findtext("stat/version/plesk_version") or "",
+            name=facts["name"],
+            guid=facts["guid"],
+            plesk_version=facts["plesk_version"],
             protocol_version=self.protocol_version(),
             protocols=tuple(protocols),
-            os=" ".join(
-                filter(
-                    None,
-                    [
-                        result.findtext("stat/version/plesk_os"),
-                        result.findtext("stat/version/plesk_os_version"),
-                    ],
-                )
-            ),
+            os=facts["os"],
         )

@@ -194,3 +194,17 @@ def pool_names(result: Element) -> list[str]:
     return [
         c.findtext("name") or "" for c in result.findall("certificates/certificate")
     ]
+
+
+def server_facts(result: Element) -> dict[str, str]:
+    """Name, GUID, Plesk version and OS from a server/get result."""
+    os_parts = [
+        result.findtext("stat/version/plesk_os") or "",
+        result.findtext("stat/version/plesk_os_version") or "",
+    ]
+    return {
+        "name": result.findtext("gen_info/server_name") or "",
+        "guid": result.findtext("gen_info/server_guid") or "",
+        "plesk_version": result.findtext("stat/version/plesk_version") or "",
+        "os": " ".join(p for p in os_parts if p),
+    }

@@ -81,7 +81,7 @@ def _ok(client: PleskClient, results: list[Element]) -> list[Element]:
     return good
 
 
-def _account(kind: str, result: Element, info_tag: str) -> RemoteAccount:
+def parse_account(kind: str, result: Element, info_tag: str) -> RemoteAccount:
     info = result.find(f"data/{info_tag}")
     text = info.findtext if info is not None else (lambda tag: "")
     return RemoteAccount(
@@ -104,7 +104,7 @@ def _names(snapshot: Snapshot, ascii_name: str, unicode_name: str) -> tuple[str,
     return name, names.to_unicode(name)
 
 
-def _domain(snapshot: Snapshot, kind: str, result: Element) -> RemoteSite | None:
+def parse_domain(snapshot: Snapshot, kind: str, result: Element) -> RemoteSite | None:
     info = result.find("data/gen_info")
     if info is None:
         return None
@@ -163,20 +163,22 @@ def _first_packet(client: PleskClient, snapshot: Snapshot) -> list[Element]:
     resellers, customers, ips, webspaces, aliases, subdomains = (
         _ok(client, results) for results in answers
     )
-    snapshot.resellers = [_account("reseller", r, "gen-info") for r in resellers]
-    snapshot.customers = [_account("customer", r, "gen_info") for r in customers]
+    snapshot.resellers = [parse_account("reseller", r, "gen-info") for r in resellers]
+    snapshot.customers = [parse_account("customer", r, "gen_info") for r in customers]
     snapshot.ip_addresses = [
         i.text.strip()
         for r in ips
         for i in r.findall("addresses/ip_info/ip_address")
         if i.text
     ]
-    snapshot.domains = [d for r in webspaces if (d := _domain(snapshot, "webspace", r))]
-    snapshot.attached = _attached(snapshot, aliases, subdomains)
+    snapshot.domains = [
+        d for r in webspaces if (d := parse_domain(snapshot, "webspace", r))
+    ]
+    snapshot.attached = parse_attached(snapshot, aliases, subdomains)
     return webspaces
 
 
-def _attached(snapshot: Snapshot, aliases, subdomains) -> list[RemoteSite]:
+def parse_attached(snapshot: Snapshot, aliases, subdomains) -> list[RemoteSite]:
     found: list[RemoteSite] = []
     for result in aliases:
         info = result.find("info")
@@ -242,7 +244,7 @@ def read_server(client: PleskClient, progress: Progress | None = None) -> Snapsh
             if site is not None:
                 _apply_hosting(site, result)
         for result in _ok(client, sites):
-            site = _domain(snapshot, "site", result)
+            site = parse_domain(snapshot, "site", result)
             if site is not None:
                 _apply_hosting(site, result)
                 site.owner_id = (

@@ -60,6 +60,25 @@ def _stat(ctx: Context, stat) -> None:
     load = add(stat, "load_avg")
     for tag in ("l1", "l5", "l15"):
         add(load, tag, 10)
+    for block in ("mem", "swap"):
+        parent = add(stat, block)
+        sizes = [
+            ("total", 8_000_000_000),
+            ("used", 4_000_000_000),
+            ("free", 4_000_000_000),
+        ]
+        if block == "mem":
+            sizes += [("shared", 0), ("buffer", 0), ("cached", 0)]
+        for tag, value in sizes:
+            add(parent, tag, value)
+    device = add(add(stat, "diskspace"), "device")
+    for tag, value in [
+        ("name", "/dev/sda1"),
+        ("total", 80_000_000_000),
+        ("used", 20_000_000_000),
+        ("free", 60_000_000_000),
+    ]:
+        add(device, tag, value)
 
 
 def _customer_info(info, c: Customer, gen_tag: str, hyphen: bool) -> None:
