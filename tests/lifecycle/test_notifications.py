@@ -243,3 +243,21 @@ def test_other_tenants_hear_nothing(fleet, people, lab_ca, mailoutbox):
         "reseller-b@example.test",
         "staff@example.test",
     ]
+
+
+def test_a_revocation_is_told_at_once_even_for_a_pushed_certificate(
+    fleet, people, lab_ca, mailoutbox, django_capture_on_commit_callbacks
+):
+    push = Push.objects.create(voucher=make_voucher(people.provider))
+    site = fleet.site("pushed.example", people.customer_a1)
+    certificate = pki.record(site, lab_ca.leaf("pushed.example"))
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = notify("issued", _order(site, push=push, certificate=certificate))
+        assert issued.digest and mailoutbox == []  # the push's news waits
+        notify("revoked", certificate)
+
+    assert {m.subject for m in mailoutbox} == {
+        "Certificate for pushed.example was revoked"
+    }
+    assert "customer-a1@example.test" in _to(mailoutbox)
+    assert "reseller-a@example.test" in _to(mailoutbox)  # revocations go up

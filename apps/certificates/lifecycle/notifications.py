@@ -28,29 +28,33 @@ def notify(event: str, order_or_certificate: Order | Certificate) -> Notice | No
     order or certificate; mail it at once or queue it for the digest. Safe to call
     twice for the same outcome."""
     event = Notice.Event(event)
-    if isinstance(order_or_certificate, Order):
-        order = order_or_certificate
-        certificate = order.certificate
-    else:
+    if not isinstance(order_or_certificate, Order):
+        # Expiry and revocation concern the certificate, whatever order made it.
         certificate = order_or_certificate
-        order = Order.objects.filter(certificate=certificate).first()
+        digest = event == Notice.Event.EXPIRING
+        return record(
+            event,
+            site=certificate.site,
+            certificate=certificate,
+            key=_key(event, None, certificate),
+            digest=digest,
+        )
 
-    if order is not None and order.kind == Order.Kind.RENEWAL:
+    order = order_or_certificate
+    if order.kind == Order.Kind.RENEWAL:
         from apps.certificates.lifecycle import renewal
 
         renewal.order_finished(order)
         if event == Notice.Event.FAILED:
             return None  # the renewal itself alerts, once, however often it retries
-
-    bulk = order is not None and (order.push_id or order.kind == Order.Kind.RENEWAL)
     return record(
         event,
-        site=(order or certificate).site,
+        site=order.site,
         order=order,
-        certificate=certificate,
+        certificate=order.certificate,
         data=_describe(order if event == Notice.Event.FAILED else None),
-        key=_key(event, order, certificate),
-        digest=bool(bulk),
+        key=_key(event, order, order.certificate),
+        digest=bool(order.push_id or order.kind == Order.Kind.RENEWAL),
     )
 
 
