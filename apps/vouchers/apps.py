@@ -10,7 +10,7 @@ class VouchersConfig(AppConfig):
         post_migrate.connect(_ensure_schedule, sender=self)
 
 
-def _ensure_schedule(sender, using="default", **kwargs) -> None:
+def _ensure_schedule(sender: AppConfig, using: str = "default", **kwargs) -> None:
     from apps.vouchers.schedule import ensure_schedule
 
     ensure_schedule(using=using)

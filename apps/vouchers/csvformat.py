@@ -19,9 +19,11 @@ import csv
 import datetime as dt
 import io
 import re
+from typing import IO
 
 from django.utils.dateparse import parse_date, parse_datetime
 
+from apps.accounts.models import Account
 from apps.core import clock, names
 from apps.vouchers import codes, networks, rules
 from apps.vouchers.models import Voucher
@@ -45,7 +47,7 @@ _NO = {"no", "n", "false", "0", ""}
 _CODE = re.compile(r"^[A-Z0-9]{4,64}$")
 
 
-def read(fileobj) -> tuple[list[tuple[int, dict]], str]:
+def read(fileobj: IO | str | bytes) -> tuple[list[tuple[int, dict]], str]:
     """(line number, row) pairs of a CSV file, text or bytes; or a header error."""
     text = fileobj if isinstance(fileobj, str) else fileobj.read()
     if isinstance(text, bytes):
@@ -81,7 +83,7 @@ def _header_problem(missing: list[str], unknown: list[str]) -> str:
     return "; ".join(parts) + f" (columns: {', '.join(REQUIRED + OPTIONAL)})"
 
 
-def voucher_from_row(row: dict, owner) -> tuple[Voucher | None, list[str]]:
+def voucher_from_row(row: dict, owner: Account) -> tuple[Voucher | None, list[str]]:
     """An unsaved voucher for one row, and what is wrong with it."""
     if None in row:
         return None, ["more fields than the header has columns"]

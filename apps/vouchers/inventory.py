@@ -5,12 +5,14 @@ lines pass are the vouchers written, in one transaction.
 """
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import IO
 
 from django.db import IntegrityError, transaction
 
 from apps.accounts import scoping
-from apps.accounts.models import Account
+from apps.accounts.models import Account, User
 from apps.audit.services import record
 from apps.ca import errors
 from apps.ca.errors import CertfleetError
@@ -48,7 +50,11 @@ class ImportReport:
 
 
 def import_csv(
-    fileobj=None, *, owner: Account | None = None, actor=None, user=None
+    fileobj: IO | str | bytes | None = None,
+    *,
+    owner: Account | None = None,
+    actor: User | None = None,
+    user: User | None = None,
 ) -> ImportReport:
     """Read vouchers from CSV for `owner`; per-line report; nothing half-imported.
 
@@ -84,7 +90,7 @@ def import_csv(
     return _write(vouchers, report, actor)
 
 
-def _own_account(actor) -> Account:
+def _own_account(actor: User) -> Account:
     if getattr(actor, "account_id", None):
         return actor.account
     root = Account.objects.filter(kind=Account.Kind.PROVIDER, parent=None).first()
@@ -93,7 +99,7 @@ def _own_account(actor) -> Account:
     return root
 
 
-def _require_staff(actor, owner: Account) -> None:
+def _require_staff(actor: User, owner: Account) -> None:
     staff = getattr(actor, "is_provider_staff", False) or getattr(
         actor, "is_superuser", False
     )
@@ -104,12 +110,12 @@ def _require_staff(actor, owner: Account) -> None:
         )
 
 
-def _existing_codes(typed) -> set[str]:
+def _existing_codes(typed: Iterable[str]) -> set[str]:
     wanted = {codes.normalize(text) for text in typed}
     return set(Voucher.objects.filter(code__in=wanted).values_list("code", flat=True))
 
 
-def _write(vouchers: list[Voucher], report: ImportReport, actor) -> ImportReport:
+def _write(vouchers: list[Voucher], report: ImportReport, actor: User) -> ImportReport:
     try:
         with transaction.atomic():
             for voucher in vouchers:
@@ -131,7 +137,13 @@ def _write(vouchers: list[Voucher], report: ImportReport, actor) -> ImportReport
     return report
 
 
-def assign(voucher: Voucher, account: Account, *, actor=None, user=None) -> Voucher:
+def assign(
+    voucher: Voucher,
+    account: Account,
+    *,
+    actor: User | None = None,
+    user: User | None = None,
+) -> Voucher:
     """Pass a voucher down the tree (provider -> reseller -> customer)."""
     actor = actor or user
     if not scoping.scope(Voucher.objects.filter(pk=voucher.pk), actor).exists():
@@ -163,7 +175,9 @@ def assign(voucher: Voucher, account: Account, *, actor=None, user=None) -> Vouc
     return voucher
 
 
-def cancel(voucher: Voucher, *, actor=None, user=None) -> Voucher:
+def cancel(
+    voucher: Voucher, *, actor: User | None = None, user: User | None = None
+) -> Voucher:
     """Cancel a voucher (provider staff only); uses already spent stay spent."""
     actor = actor or user
     if not getattr(actor, "is_provider_staff", False) and not getattr(

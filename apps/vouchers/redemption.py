@@ -22,6 +22,7 @@ from apps.ca import errors
 from apps.ca.errors import CertfleetError
 from apps.certificates.models import Certificate, Order
 from apps.core import clock
+from apps.fleet.models import Site
 from apps.vouchers import rules
 from apps.vouchers.models import Voucher, VoucherUse
 
@@ -32,7 +33,7 @@ Kind = VoucherUse.Kind
 DAY = dt.timedelta(days=1)
 
 
-def live_original(voucher: Voucher, site, now: dt.datetime) -> Certificate | None:
+def live_original(voucher: Voucher, site: Site, now: dt.datetime) -> Certificate | None:
     """The newest unexpired, unrevoked certificate this voucher gave the site."""
     return (
         Certificate.objects.filter(voucher=voucher, site=site, not_after__gt=now)
@@ -42,7 +43,7 @@ def live_original(voucher: Voucher, site, now: dt.datetime) -> Certificate | Non
     )
 
 
-def check_uses(voucher: Voucher, site, now: dt.datetime) -> None:
+def check_uses(voucher: Voucher, site: Site, now: dt.datetime) -> None:
     """A use left (7001), or for a reissue the reissue limits."""
     if live_original(voucher, site, now):
         _check_reissue_limit(voucher, now)
@@ -50,7 +51,9 @@ def check_uses(voucher: Voucher, site, now: dt.datetime) -> None:
         rules.check_uses_left(voucher)
 
 
-def check_reissue(voucher: Voucher, site, now: dt.datetime | None = None):
+def check_reissue(
+    voucher: Voucher, site: Site, now: dt.datetime | None = None
+) -> Certificate:
     """Raise unless the voucher may reissue the site's certificate now; returns the
     original certificate. Allowed until the original's expiry (-9005), while it is
     not revoked (-9029), up to the voucher's daily limit (-9012)."""
@@ -89,7 +92,7 @@ def _check_reissue_limit(voucher: Voucher, now: dt.datetime) -> None:
         )
 
 
-def held_order(site) -> Order | None:
+def held_order(site: Site) -> Order | None:
     """The order for `site` the CA holds for review, if any."""
     return Order.objects.filter(
         site=site,
@@ -98,7 +101,7 @@ def held_order(site) -> Order | None:
     ).first()
 
 
-def refuse_if_held(site, order: Order | None = None) -> None:
+def refuse_if_held(site: Site, order: Order | None = None) -> None:
     """An order held for review (-5001) is not ordered again meanwhile."""
     held = held_order(site)
     if held is not None and held != order:
@@ -108,7 +111,9 @@ def refuse_if_held(site, order: Order | None = None) -> None:
         )
 
 
-def reserve(voucher: Voucher, order: Order, *, now=None) -> VoucherUse:
+def reserve(
+    voucher: Voucher, order: Order, *, now: dt.datetime | None = None
+) -> VoucherUse:
     """Reserve one use of `voucher` for `order`; idempotent per order.
 
     Raises 7001 when no use is left (the loser of a race for the last use), or
@@ -169,7 +174,13 @@ def _take_reissue(voucher: Voucher, now: dt.datetime) -> None:
     _check_reissue_limit(locked, now)
 
 
-def _record_use(existing, voucher, order, kind, now) -> VoucherUse:
+def _record_use(
+    existing: VoucherUse | None,
+    voucher: Voucher,
+    order: Order,
+    kind: str,
+    now: dt.datetime,
+) -> VoucherUse:
     if existing is None:
         return VoucherUse.objects.create(
             voucher=voucher, order=order, kind=kind, reserved_at=now
@@ -189,7 +200,7 @@ def _record_use(existing, voucher, order, kind, now) -> VoucherUse:
     return existing
 
 
-def hold(order: Order, *, now=None) -> VoucherUse | None:
+def hold(order: Order, *, now: dt.datetime | None = None) -> VoucherUse | None:
     """The CA holds the order for review (-5001): keep its use reserved."""
     now = now or clock.now()
     changed = VoucherUse.objects.filter(
@@ -202,7 +213,7 @@ def hold(order: Order, *, now=None) -> VoucherUse | None:
     return use
 
 
-def spend(order: Order, *, now=None) -> VoucherUse | None:
+def spend(order: Order, *, now: dt.datetime | None = None) -> VoucherUse | None:
     """Reserved -> spent; call inside the transaction that records the issued
     certificate. A retry finds the use spent and spends nothing again."""
     now = now or clock.now()
@@ -241,7 +252,9 @@ def _move_reserved_to_spent(voucher_id: int) -> None:
     ).update(status=Voucher.Status.EXHAUSTED)
 
 
-def release(order: Order, *, after_review=False, now=None) -> VoucherUse | None:
+def release(
+    order: Order, *, after_review: bool = False, now: dt.datetime | None = None
+) -> VoucherUse | None:
     """Reserved -> released when the order fails; never touches a spent use.
 
     Kept reserved instead: a use held for review (unless `after_review`), and one

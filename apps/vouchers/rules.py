@@ -5,11 +5,13 @@ failure reads the same whether the portal or the CA found it. The product's own
 codes (7001 no uses left, 7002 not yours) cover what only the portal knows.
 """
 
+import datetime as dt
 import ipaddress
 
 from django.utils.translation import gettext as _
 
 from apps.accounts import scoping
+from apps.accounts.models import Account, User
 from apps.ca import errors
 from apps.ca.errors import CertfleetError
 from apps.core import names as domain_names
@@ -57,7 +59,7 @@ def problems(voucher: Voucher) -> list[str]:
     return found
 
 
-def check_state(voucher: Voucher, now) -> None:
+def check_state(voucher: Voucher, now: dt.datetime) -> None:
     """Cancelled (-9026) or expired (-9011)."""
     if voucher.status == Voucher.Status.CANCELLED or voucher.cancelled_at:
         raise CertfleetError(errors.VOUCHER_CANCELLED, voucher.code)
@@ -120,7 +122,9 @@ def check_contact(voucher: Voucher, email: str) -> None:
         )
 
 
-def check_owner(voucher: Voucher, site_owner, user=None) -> None:
+def check_owner(
+    voucher: Voucher, site_owner: Account, user: User | None = None
+) -> None:
     """The user must see the voucher, and the site must lie in the voucher owner's
     subtree: one tenant's voucher never pays for another tenant's site."""
     if user is not None:

@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from django.db.models import Case, F, QuerySet, Value, When
 
 from apps.accounts import scoping
+from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.ca import errors
 from apps.ca.errors import CertfleetError
 from apps.core import clock
+from apps.fleet.models import Site
 from apps.vouchers import codes, coverage, rules
 from apps.vouchers.inventory import ImportReport, assign, cancel, import_csv
 from apps.vouchers.models import Voucher, VoucherUse
@@ -67,7 +69,7 @@ check_contact = rules.check_contact
 allowed_names = coverage.allowed_names
 
 
-def find_voucher(code_text: str, *, user=None) -> Voucher:
+def find_voucher(code_text: str, *, user: User | None = None) -> Voucher:
     """The voucher a person typed; -9001 with a hint when there is none.
 
     With `user`, only vouchers the user may see are found: another tenant's code
@@ -92,7 +94,14 @@ def _unknown_hint(code: str) -> str:
     return f"{code or 'empty code'}: O and 0, I, L and 1 count as the same"
 
 
-def check_usable(voucher: Voucher, site, names: list[str], *, user=None, now=None):
+def check_usable(
+    voucher: Voucher,
+    site: Site,
+    names: list[str],
+    *,
+    user: User | None = None,
+    now: dt.datetime | None = None,
+) -> None:
     """Raise the CA's own code for anything the portal can know before asking it.
 
     `names`: the certificate's main name first, then the further names. Checks, in
