@@ -96,6 +96,7 @@ def _prove_and_revoke(attempt: Revocation, authority: CertificateAuthority) -> N
     backend = VoucherBackend(authority)
     proof = control.open_proof(attempt, backend)
     control.show_temporary(attempt, backend, proof)
+    _step(attempt, "revoking")
     backend.revoke(attempt.ca_order_id)
     _step(attempt, "revoked")
     logger.info(
@@ -156,10 +157,18 @@ def restore_abandoned(now: dt.datetime | None = None) -> int:
         state=Revocation.State.RUNNING, started_at__lte=now - ABANDONED_AFTER
     ).select_related("certificate__site__server")
     for attempt in stuck:
+        reached = attempt.step
         try:
             control.restore(attempt)
         except CertfleetError as exc:
             logger.error("revocation %s: restore failed: %s", attempt.pk, exc)
             continue
-        _end(attempt, Revocation.State.FAILED, CertfleetError(errors.INTERNAL, "died"))
+        if reached == "revoked":
+            _end(attempt, Revocation.State.DONE)
+            _mark_revoked(attempt.certificate, attempt.requested_by, attempt)
+            continue
+        # After "revoking" the CA may or may not have revoked: asking again is safe,
+        # it answers -6029 if it did.
+        detail = "stopped while the CA was revoking" if reached == "revoking" else ""
+        _end(attempt, Revocation.State.FAILED, CertfleetError(errors.INTERNAL, detail))
     return len(stuck)
