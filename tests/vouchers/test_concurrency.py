@@ -78,3 +78,33 @@ def test_one_order_reserved_from_two_processes_holds_one_use(crowd):
     assert {kind for _, kind, _ in outcomes} == {"ok"}
     assert len({detail for _, _, detail in outcomes}) == 1
     assert services.balance(voucher).reserved == 1
+
+
+def _import(owner_id: int, actor_id: int, text: str) -> tuple[int, list[str]]:
+    from apps.accounts.models import Account, User
+
+    report = services.import_csv(
+        text,
+        owner=Account.objects.get(pk=owner_id),
+        actor=User.objects.get(pk=actor_id),
+    )
+    return report.imported, [line.error for line in report.lines if not line.ok]
+
+
+def test_racing_imports_of_one_code_import_one_file_whole(postgres, personas):
+    header = "code,kind,expires,days,uses\n"
+    files = [
+        header
+        + "SHARED-0001,super,2030-12-31,365,5\n"
+        + "".join(f"RACE-{n}-{i:03d},super,2030-12-31,365,5\n" for i in range(20))
+        for n in range(6)
+    ]
+    calls = [(personas.provider.pk, personas.staff.pk, text) for text in files]
+    outcomes = run_at_once(_import, calls)
+
+    imported = sorted(detail[0] for _, _, detail in outcomes)
+    assert imported == [0] * 5 + [21]
+    for _, _, (count, problems) in outcomes:
+        if count == 0:
+            assert problems and all(problems), problems
+    assert Voucher.objects.count() == 21  # one whole file, nothing of the others
