@@ -8,7 +8,8 @@ from apps.bulk.models import Push
 
 @shared_task(name="bulk.fan_out", acks_late=True)
 def fan_out_task(push_id: int) -> int:
-    return services.fan_out(Push.objects.get(pk=push_id))
+    push = Push.objects.filter(pk=push_id).select_related("voucher").first()
+    return services.fan_out(push) if push is not None else 0
 
 
 @shared_task(name="bulk.resume_stalled", acks_late=True)

@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 
 from apps.certificates import services
+from apps.certificates.models import Order
 
 logger = logging.getLogger(__name__)
 
@@ -14,6 +15,9 @@ def run_order_task(self, order_id: int) -> str:
     """Carry one order as far as it goes; the order's lease keeps it single."""
     try:
         order = services.run_order(order_id)
+    except Order.DoesNotExist:
+        logger.warning("order %s: gone from the database; nothing to do", order_id)
+        return "gone"
     except services.RetryLater as exc:
         logger.info("order %s: %s", order_id, exc)
         raise self.retry(countdown=exc.countdown) from None
