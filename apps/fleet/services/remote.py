@@ -7,6 +7,7 @@ single answer grows without bound.
 """
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
@@ -95,7 +96,26 @@ def parse_account(kind: str, result: Element, info_tag: str) -> RemoteAccount:
     )
 
 
+# Plain host names (no A-labels) are already in their one form; the idna
+# round trip is only needed for the rest.
+_PLAIN = re.compile(r"^(?!.*(?:^|\.)..--)[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$")
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def _plain(name: str) -> bool:
+    labels = name.split(".")
+    return (
+        len(labels) > 1
+        and not labels[-1].isdigit()  # an IP address is not a name
+        and _PLAIN.match(name) is not None
+        and all(_LABEL.match(label) for label in labels)
+    )
+
+
 def _names(snapshot: Snapshot, ascii_name: str, unicode_name: str) -> tuple[str, str]:
+    candidate = (ascii_name or unicode_name).strip().rstrip(".").lower()
+    if _plain(candidate):
+        return candidate, candidate
     try:
         name = names.to_ascii(ascii_name or unicode_name)
     except names.InvalidName as exc:

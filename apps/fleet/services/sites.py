@@ -82,8 +82,10 @@ class SiteTable:
         parent = (
             self.by_plesk_domain.get(remote.parent_id) if (remote.parent_id) else None
         )
-        owner = (
-            parent.owner if parent is not None else self.accounts.owner(remote.owner_id)
+        owner_id = (
+            parent.owner_id
+            if parent is not None
+            else self.accounts.owner(remote.owner_id).pk
         )
         return {
             "name": remote.name,
@@ -98,8 +100,8 @@ class SiteTable:
             "hosting_type": remote.htype,
             "ssl_enabled": remote.ssl,
             "bound_certificate_name": remote.certificate_name,
-            "owner": owner,
-            "parent": parent,
+            "owner_id": owner_id,
+            "parent_id": parent.pk if parent is not None else None,
         }
 
     def _write(self, remotes: list[RemoteSite]) -> None:
@@ -161,10 +163,4 @@ class SiteTable:
 
 
 def _differs(row: Site, values: dict) -> bool:
-    for field, value in values.items():
-        if field in ("owner", "parent"):
-            if getattr(row, f"{field}_id") != (value.pk if value else None):
-                return True
-        elif getattr(row, field) != value:
-            return True
-    return False
+    return any(getattr(row, field) != value for field, value in values.items())
