@@ -44,6 +44,7 @@ def fresh_site(srv, kind: str = "site"):
             and domain.ips[0] == srv.identity.host
             and not domain.certificate_name
             and key not in TAKEN
+            and "::1" not in domain.ips  # kept for the IPv6 test
         ):
             TAKEN.add(key)
             return domain
@@ -227,3 +228,30 @@ def test_txt_records_reach_the_dns_and_go_again(fleet, client_of):
     with pytest.raises(dns.resolver.NXDOMAIN):
         resolver.resolve(f"_acme-challenge.{site.name}", "TXT")
     client.delete_dns_record(record_id)  # already gone: fine
+
+
+def test_a_bound_certificate_is_served_on_ipv6_too(fleet, client_of, ca):
+    srv, domain = next(
+        (s, d)
+        for s, d in fleet.sites()
+        if "::1" in d.ips
+        and d.kind in ("site", "webspace")
+        and not d.certificate_name
+        and d.htype == "vrt_hst"
+        and (s.identity.name, d.id) not in TAKEN
+    )
+    TAKEN.add((srv.identity.name, domain.id))
+    site = site_row(domain)
+    client = client_of(srv)
+    before = client.hosting_binding(site)
+    client.install_certificate(site, "cf-v6", *ca.issue(site.name))
+    client.bind_certificate(site, "cf-v6")
+    try:
+        for address in domain.ips:
+            assert served_subject(address, srv.https_port, site.name) == (
+                f"CN={site.name}"
+            )
+    finally:
+        client.restore_binding(site, before)
+        client.remove_certificate(site, "cf-v6")
+    assert client.hosting_binding(site) == before

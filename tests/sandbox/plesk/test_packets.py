@@ -150,3 +150,102 @@ def test_pretty_print_indents_by_two_spaces(fleet):
         {"KEY": srv.identity.secret_key, "HTTP_PRETTY_PRINT": "TRUE"},
     )
     assert "\n  <server>" in body
+
+
+def _install(srv, name: str, pvt: str, cert: str = "", target: str = "") -> str:
+    site = target or srv.state.sites()[0].ascii_name
+    packet = (
+        f"<packet><certificate><install><name>{name}</name><site>{site}</site>"
+        f"<content><csr/><pvt>{pvt}</pvt><cert>{cert}</cert></content></install>"
+        "</certificate></packet>"
+    )
+    return post(srv, packet)[1]
+
+
+def _result(body: str, path: str = "certificate/install/result"):
+    result = parse(body).find(path)
+    return (
+        result.findtext("status"),
+        result.findtext("errcode"),
+        (result.findtext("errtext")),
+    )
+
+
+def test_certificate_errors(fleet):
+    from tests.fleet.certs import TestCA
+
+    srv = fleet.server(1)
+    key, cert, _ = TestCA().issue("x.example")
+    other_key, _, _ = TestCA().issue("x.example")
+    assert _result(_install(srv, "bad", "not a key")) == (
+        "error",
+        "8002",
+        "Unable to set pvt content to certificate : Probably, the "
+        "private key format is invalid.",
+    )
+    status, code, text = _result(_install(srv, "pair", other_key, cert))
+    assert (status, code) == ("error", "8002") and "does not match" in text
+    assert _result(_install(srv, "x", key, cert, "nowhere.example")) == (
+        "error",
+        "1015",
+        "domain does not exist",
+    )
+    assert _result(_install(srv, "twice", key, cert))[0] == "ok"
+    assert _result(_install(srv, "twice", key, cert)) == (
+        "error",
+        "8006",
+        "Unable to set certificate name : ",
+    )
+
+
+def test_a_bound_certificate_is_not_removed(fleet):
+    srv, site = next(
+        (s, d)
+        for s, d in fleet.sites()
+        if d.certificate_name and s.identity.number == 1
+    )
+    packet = (
+        f"<packet><certificate><remove><filter><name>{site.certificate_name}</name>"
+        f"</filter><site>{site.ascii_name}</site></remove></certificate></packet>"
+    )
+    status, code, _ = _result(post(srv, packet)[1], "certificate/remove/result")
+    assert (status, code) == ("error", "1023")
+    assert fleet.pool(site.ascii_name) == [site.certificate_name]
+
+
+def test_old_protocol_certificate_operations_get_1017(fleet):
+    site = fleet.server(1).state.sites()[0].ascii_name
+    packet = (
+        '<packet version="1.6.3.0"><certificate><get-pool><filter><domain-name>'
+        f"{site}</domain-name></filter></get-pool></certificate></packet>"
+    )
+    _, code, text = _result(
+        post(fleet.server(1), packet)[1], "certificate/get-pool/result"
+    )
+    assert code == "1017"
+    assert text == "This feature is not supported for protocol version 1.6.3.0."
+
+
+def test_injected_error_packets_run_out(fleet):
+    srv = fleet.server(2)
+    srv.faults.error_packet("server", "get_protos", 1023, "Busy", times=2)
+    try:
+        packet = "<packet><server><get_protos/></server></packet>"
+        codes = [
+            parse(post(srv, packet)[1]).findtext("server/get_protos/result/errcode")
+            for _ in range(3)
+        ]
+        srv.faults.error_packet(
+            None, None, 1006, "Access to API is disabled for 127.0.0.1", times=1
+        )
+        assert system_error(post(srv, packet)[1])[0] == 1006
+    finally:
+        srv.faults.clear()
+    assert codes == ["1023", "1023", None]
+
+
+def test_hostile_requests_are_refused_without_expansion(fleet):
+    from apps.sandbox.plesk.faults import BILLION_LAUGHS
+
+    _, body = post(fleet.server(1), BILLION_LAUGHS.decode())
+    assert system_error(body)[0] == 1014
