@@ -204,3 +204,22 @@ def test_names_from_plesk_are_normalised_like_everywhere_else(raw):
 
     expected = names.to_ascii(raw)
     assert _names(Snapshot(), raw, raw) == (expected, names.to_unicode(expected))
+
+
+def test_the_task_runs_in_a_real_worker(transactional_db, celery_worker, own_fleet):
+    import time
+
+    srv = own_fleet.server(1)
+    server = register(srv)
+    sync_server_task.delay(server.pk)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        server.refresh_from_db()
+        if server.sync_state in ("ok", "failed"):
+            break
+        time.sleep(0.2)
+    assert server.sync_state == "ok", celery_worker.log()
+    assert server.sync_done == server.sync_total == len(srv.state.webspaces())
+    assert Site.objects.filter(server=server).count() == (
+        len(srv.state.domains) + len(srv.state.aliases)
+    )
