@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 
 from apps.accounts.forms import (
     AutoRenewForm,
@@ -105,7 +105,7 @@ def customer_list(request):
     if term:
         customers = customers.filter(Q(name__icontains=term) | Q(email__icontains=term))
     table = CustomerTable(customers, request=request)
-    table.paginate(page=request.GET.get("page", 1), per_page=PAGE_SIZE)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     return render(request, "accounts/customer_list.html", {"table": table, "q": term})
 
 

@@ -6,6 +6,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_tables2 import RequestConfig
 
 from apps.fleet.filters import CertState, with_certificate_status
 from apps.fleet.models import PleskServer, Site
@@ -106,5 +107,5 @@ def sites_table(request, queryset, exclude: tuple[str, ...] = ()) -> SiteTable:
         queryset.select_related("server", "owner", "current_certificate")
     ).order_by("name")
     table = SiteTable(rows, request=request, exclude=exclude)
-    table.paginate(page=request.GET.get("page", 1), per_page=50)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return table

@@ -49,7 +49,6 @@ def test_provider_pushes_a_voucher_and_reads_failures_by_code(page, world):
     log_in(page, world.staff.username, PASSWORD)
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     expect(page.locator(".card", has_text="Plesk servers")).to_contain_text("3")
-    shot(page, "provider-dashboard")
 
     page.get_by_role("link", name="Sites", exact=True).click()
     page.get_by_label("Name contains").fill(inside[0].name)
@@ -81,6 +80,9 @@ def test_provider_pushes_a_voucher_and_reads_failures_by_code(page, world):
     for site in inside:
         site.refresh_from_db()
         assert site.current_certificate is not None
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.locator(".card.ok", has_text="Secured")).not_to_contain_text("0")
+    shot(page, "provider-dashboard")
 
 
 def test_reseller_assigns_a_voucher_and_sets_the_purchase_link(page, world):

@@ -34,7 +34,7 @@ def test_provider_dashboard_counts_sites_by_state(client, personas, fleet):
     assert 'href="/fleet/sites/?status=secured"><span class="value">1<' in page
     assert 'href="/fleet/sites/?status=expiring"><span class="value">1<' in page
     assert 'href="/fleet/sites/?status=failing"><span class="value">1<' in page
-    assert "<svg" in page and "expire in the next twelve months" in page
+    assert "<svg" in page and "2 certificates expire in the next 15 months" in page
 
 
 def test_sites_list_shows_certificate_status_for_staff(client, personas, fleet):

@@ -8,6 +8,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
 
 from apps.accounts.models import Account
 from apps.accounts.scoping import scope
@@ -19,10 +20,12 @@ from apps.core import clock
 from apps.fleet.filters import status_counts
 from apps.fleet.models import PleskServer, Site
 from apps.fleet.tables import sites_table
+from apps.vouchers.filters import with_balance
 from apps.vouchers.models import Voucher
 from apps.vouchers.tables import VoucherTable
 
-CHART_MONTHS = 12
+# Thirteen months and more, so this month's one-year certificates show too.
+CHART_MONTHS = 15
 
 
 @login_required
@@ -57,8 +60,10 @@ def dashboard(request):
 def reseller_home(request):
     sites = scope(Site.objects.all(), request.user)
     customers = CustomerTable(customers_of(request.user), request=request)
-    customers.paginate(page=request.GET.get("page", 1), per_page=PAGE_SIZE)
-    own = Voucher.objects.filter(owner=request.user.account).order_by("-created_at")
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(customers)
+    own = with_balance(Voucher.objects.filter(owner=request.user.account)).order_by(
+        "-created_at"
+    )
     vouchers = VoucherTable(own[:10], request=request, orderable=False)
     context = {
         "counts": status_counts(sites.filter(state=Site.State.ACTIVE)),
@@ -111,7 +116,13 @@ def expiry_chart(sites) -> dict:
         }
         for i, (m, n) in enumerate(zip(months, counts, strict=True))
     ]
-    return {"bars": bars, "total": sum(counts), "title": _("Expiries by month")}
+    return {
+        "bars": bars,
+        "total": sum(counts),
+        "months": CHART_MONTHS,
+        "width": 60 + CHART_MONTHS * 60,
+        "title": _("Expiries by month"),
+    }
 
 
 def _add_months(moment: dt.datetime, months: int) -> dt.datetime:
