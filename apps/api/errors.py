@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -62,12 +63,9 @@ def status_for(code: int) -> int:
     """The HTTP status a catalogue code answers with."""
     if code in _STATUS_BY_CODE:
         return _STATUS_BY_CODE[code]
-    info = catalogue.lookup(code)
-    if info.transient:
-        return 503  # the job may succeed later: retry
-    if 7100 <= code < 7300:
-        return 502  # Plesk or the CA failed, not the request
-    return 422
+    # A refusal by a rule, Plesk or the CA that the caller acts on (the code and
+    # advice say how) is 422; a transient failure asks the caller to retry later.
+    return 503 if catalogue.lookup(code).transient else 422
 
 
 def error_body(code: int, detail: str = "", **extra: Any) -> dict[str, Any]:
@@ -104,7 +102,9 @@ def handle_exception(exc: Exception, context: dict) -> Response:
 
 
 def _respond(code: int, detail: str = "") -> Response:
-    return Response(error_body(code, detail), status=status_for(code))
+    status = status_for(code)
+    headers = {"Retry-After": "60"} if status == 503 else {}
+    return Response(error_body(code, detail), status=status, headers=headers)
 
 
 def _from_drf(exc: exceptions.APIException) -> Response:
@@ -135,6 +135,7 @@ def _django_messages(exc: DjangoValidationError) -> Any:
     return exc.messages
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any /api/ address that matches no endpoint."""
     return JsonResponse(error_body(catalogue.API_NOT_FOUND), status=404)

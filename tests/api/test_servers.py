@@ -1,6 +1,8 @@
 """Plesk servers through the API, against the sandbox fleet on loopback: read the
 fingerprint, add the server with it, sync it, change it; refusals keep nothing."""
 
+import socket
+
 import pytest
 
 from apps.ca import errors as catalogue
@@ -59,7 +61,7 @@ def test_staff_read_the_fingerprint_add_and_sync_a_server(api, personas, panel):
 
 def test_a_wrong_fingerprint_saves_nothing(api, personas, panel):
     response = add(api("staff"), panel, fingerprint_sha256="AB:" * 31 + "AB")
-    assert response.status_code == 502
+    assert response.status_code == 422
     assert response.json()["code"] == catalogue.PLESK_TLS_MISMATCH
     assert not PleskServer.objects.filter(name="panel-one").exists()
 
@@ -74,7 +76,7 @@ def test_a_change_is_checked_against_the_panel(api, personas, panel):
     assert changed.json()["max_concurrency"] == 9
 
     refused = client.patch(url, {"secret": "wrong-key"}, format="json")
-    assert refused.status_code == 502
+    assert refused.status_code == 422
     assert refused.json()["code"] == catalogue.PLESK_AUTH
     server = PleskServer.objects.get(pk=server_id)
     assert server.secret == panel["secret_key"]
@@ -91,3 +93,14 @@ def test_only_staff_add_or_sync(api, personas, panel):
             "/api/v1/servers/fingerprint/", {"host": panel["host"]}, format="json"
         )
         assert fingerprint.status_code == 403
+
+
+def test_an_unreachable_panel_is_503_with_retry_after(api, fleet):
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        closed_port = probe.getsockname()[1]
+    fleet.server.host, fleet.server.port = "127.0.0.1", closed_port
+    fleet.server.save()
+    response = api("staff").post(f"/api/v1/servers/{fleet.server.pk}/sync/")
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert response.json()["code"] == catalogue.PLESK_UNREACHABLE

@@ -113,6 +113,8 @@ class ProgressSerializer(serializers.Serializer):
 
 
 class PushSerializer(serializers.ModelSerializer):
+    # Blank when unknown, so not always an email address.
+    contact_email = serializers.CharField(read_only=True)
     voucher_code = serializers.CharField(source="voucher.code", read_only=True)
     created_by = serializers.CharField(
         source="created_by.username", read_only=True, allow_null=True

@@ -22,6 +22,8 @@ class StaffOrderStepSerializer(OrderStepSerializer):
 
 
 class OrderSerializer(serializers.ModelSerializer):
+    # Blank when unknown, so not always an email address.
+    contact_email = serializers.CharField(read_only=True)
     site_name = serializers.CharField(source="site.display_name", read_only=True)
     voucher_code = serializers.CharField(
         source="voucher.code", read_only=True, allow_null=True

@@ -1,13 +1,21 @@
 """Servers, sites and accounts as the API shows them."""
 
+import ipaddress
+import re
+
+from cryptography import x509
 from rest_framework import serializers
 
 from apps.accounts.models import Account
+from apps.core import names
 from apps.fleet.filters import CertState
 from apps.fleet.models import PleskServer, Site
 
 
 class AccountSerializer(serializers.ModelSerializer):
+    # Blank when unknown, so not always an email address.
+    email = serializers.CharField(read_only=True)
+
     class Meta:
         model = Account
         fields = ["id", "kind", "name", "parent", "email", "auto_renew", "created_at"]
@@ -68,6 +76,22 @@ class ServerSerializer(serializers.ModelSerializer):
             "max_concurrency": {"min_value": 1, "max_value": 1000},
         }
 
+    def validate_host(self, value: str) -> str:
+        return check_host(value)
+
+    def validate_fingerprint_sha256(self, value: str) -> str:
+        return check_fingerprint(value)
+
+    def validate_ca_bundle(self, value: str) -> str:
+        if value.strip():
+            try:
+                x509.load_pem_x509_certificates(value.encode())
+            except ValueError as exc:
+                raise serializers.ValidationError(
+                    "The CA bundle must be one or more PEM certificates."
+                ) from exc
+        return value
+
 
 class ServerUpdateSerializer(ServerSerializer):
     """A change of a server: the name stays; a new secret is optional."""
@@ -83,6 +107,9 @@ class ServerUpdateSerializer(ServerSerializer):
 class FingerprintRequestSerializer(serializers.Serializer):
     host = serializers.CharField(max_length=255)
     port = serializers.IntegerField(min_value=1, max_value=65535, default=8443)
+
+    def validate_host(self, value: str) -> str:
+        return check_host(value)
 
 
 class FingerprintSerializer(serializers.Serializer):
@@ -107,6 +134,33 @@ class SyncReportSerializer(serializers.Serializer):
 class SyncResultSerializer(serializers.Serializer):
     report = SyncReportSerializer()
     server = ServerSerializer()
+
+
+def check_host(value: str) -> str:
+    """A panel's host: an IP address or a domain name (stored in A-label form)."""
+    text = value.strip()
+    try:
+        return str(ipaddress.ip_address(text.strip("[]")))
+    except ValueError:
+        pass
+    try:
+        return names.to_ascii(text)
+    except names.InvalidName as exc:
+        raise serializers.ValidationError(
+            "Give the panel's IP address or host name."
+        ) from exc
+
+
+def check_fingerprint(value: str) -> str:
+    """A SHA-256 fingerprint in hex (colons and spaces allowed), as colon hex."""
+    digits = re.sub(r"[\s:]", "", value).upper()
+    if not digits:
+        return ""
+    if not re.fullmatch(r"[0-9A-F]{64}", digits):
+        raise serializers.ValidationError(
+            "A SHA-256 fingerprint is 64 hex digits, e.g. AB:12:... (32 pairs)."
+        )
+    return ":".join(digits[i : i + 2] for i in range(0, 64, 2))
 
 
 class CurrentCertificateSerializer(serializers.Serializer):
