@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import Account
+from apps.accounts.models import Account, NotificationSetting
 
 logger = logging.getLogger(__name__)
 
@@ -80,3 +80,40 @@ class AutoRenewForm(forms.ModelForm):
         labels = {
             "auto_renew": _("Renew the certificates of all my sites automatically")
         }
+
+
+class NotificationForm(forms.ModelForm):
+    """Which emails the user gets; customers choose only about their own sites."""
+
+    email = forms.EmailField(
+        required=False,
+        label=_("Send to"),
+        help_text=_("Leave empty to use the address of your login."),
+    )
+
+    class Meta:
+        model = NotificationSetting
+        fields = ["issued", "failed", "expiring", "revoked", "email"]
+        labels = {
+            "issued": _("Certificate issued"),
+            "failed": _("Order failed"),
+            "expiring": _("Certificate expiring without renewal"),
+            "revoked": _("Certificate revoked"),
+        }
+
+    def __init__(self, *args, role: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if role == Account.Kind.CUSTOMER:
+            below = NotificationSetting.Reach.BELOW
+            for name in NotificationSetting.EVENTS:
+                field = self.fields[name]
+                field.choices = [c for c in field.choices if c[0] != below]
+
+
+def notification_setting(user) -> NotificationSetting:
+    """The user's row, or an unsaved one with the defaults of their role."""
+    try:
+        return user.notification_setting
+    except NotificationSetting.DoesNotExist:
+        defaults = NotificationSetting.defaults_for(user.role)
+        return NotificationSetting(user=user, **defaults)

@@ -21,8 +21,10 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from apps.accounts.forms import (
     AutoRenewForm,
+    NotificationForm,
     PurchaseLinkForm,
     ThrottledAuthenticationForm,
+    notification_setting,
 )
 from apps.accounts.models import Account
 from apps.accounts.scoping import scope
@@ -121,20 +123,52 @@ def customer_detail(request, pk: int):
     return render(request, "accounts/customer_detail.html", context)
 
 
-@login_required
-def settings_page(request):
+def _settings_context(request, **forms) -> dict:
     account = request.user.account
-    if account is None:
-        raise Http404
     context = {
         "account": account,
         "link_form": PurchaseLinkForm(instance=account),
         "renew_form": AutoRenewForm(instance=account),
+        "notify_form": NotificationForm(
+            instance=notification_setting(request.user), role=request.user.role
+        ),
         "inherited_link": account.parent.effective_purchase_url()
         if account.parent_id
         else "",
     }
-    return render(request, "accounts/settings.html", context)
+    return {**context, **forms}
+
+
+@login_required
+def settings_page(request):
+    if request.user.account is None:
+        raise Http404
+    return render(request, "accounts/settings.html", _settings_context(request))
+
+
+@login_required
+@require_POST
+def notifications(request):
+    if request.user.account is None:
+        raise Http404
+    form = NotificationForm(
+        request.POST,
+        instance=notification_setting(request.user),
+        role=request.user.role,
+    )
+    if not form.is_valid():
+        context = _settings_context(request, notify_form=form)
+        return render(request, "accounts/settings.html", context, status=400)
+    setting = form.save()
+    record(
+        "user.notifications_changed",
+        setting,
+        actor=request.user,
+        account=request.user.account,
+        **{event: getattr(setting, event) for event in setting.EVENTS},
+    )
+    messages.success(request, _("Your email settings were saved."))
+    return redirect("accounts:settings")
 
 
 @login_required
@@ -155,7 +189,7 @@ def purchase_link(request):
         )
         messages.success(request, _("The purchase link was saved."))
         return redirect("accounts:settings")
-    context = {"account": account, "link_form": form}
+    context = _settings_context(request, link_form=form)
     return render(request, "accounts/settings.html", context, status=400)
 
 

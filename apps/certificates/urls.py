@@ -7,6 +7,7 @@ app_name = "certificates"
 urlpatterns = [
     path("redeem/", views.redeem, name="redeem"),
     path("terms/", views.terms, name="terms"),
+    path("orders/", views.OrderListView.as_view(), name="orders"),
     path("orders/<int:pk>/", views.order_detail, name="order"),
     path("orders/<int:pk>/steps/", views.order_steps, name="order_steps"),
     path("revoke/", views.revoke, name="revoke"),

@@ -8,12 +8,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.accounts.scoping import scope
+from apps.accounts.views import ScopedListView
 from apps.ca import errors
 from apps.ca.errors import CertfleetError, lookup
 from apps.certificates import services
+from apps.certificates.filters import OrderFilter
 from apps.certificates.forms import ConfirmRevokeForm, RedeemForm, RevokeForm
 from apps.certificates.lifecycle import replacement, revocation
 from apps.certificates.models import Certificate, Order
+from apps.certificates.tables import OrderTable
 from apps.vouchers.models import Voucher
 
 # Secrets that may appear in raw Plesk or CA answers; support sees the rest.
@@ -77,6 +80,15 @@ def _order_context(request, order: Order) -> dict:
         "finished": finished,
         "staff": staff,
     }
+
+
+class OrderListView(ScopedListView):
+    table_class = OrderTable
+    filterset_class = OrderFilter
+    template_name = "certificates/order_list.html"
+
+    def base_queryset(self):
+        return Order.objects.select_related("site").order_by("-created_at", "-pk")
 
 
 @login_required

@@ -215,3 +215,35 @@ def test_bulk_targets_from_a_csv_list(client, personas, fleet):
     # The names ride along in the form, so "start" pushes what the dry run showed.
     assert "shop-a.example\nnot-here.example</textarea>" in page
     assert Site.objects.filter(name="shop-a.example").exists()
+
+
+def test_email_settings_start_from_role_defaults_and_are_saved(client, personas):
+    from apps.accounts.models import NotificationSetting
+
+    as_user(client, personas.reseller_a_user)
+    page = client.get(reverse("accounts:settings")).content.decode()
+    assert '<option value="below" selected>' in page  # resellers hear of failures
+    data = {
+        "issued": "none",
+        "failed": "below",
+        "expiring": "own",
+        "revoked": "own",
+        "email": "ops@reseller-a.test",
+    }
+    client.post(reverse("accounts:notifications"), data)
+    setting = NotificationSetting.objects.get(user=personas.reseller_a_user)
+    assert (setting.issued, setting.failed, setting.email) == (
+        "none",
+        "below",
+        "ops@reseller-a.test",
+    )
+
+
+def test_customers_choose_only_their_own_sites(client, personas):
+    from apps.accounts.models import NotificationSetting
+
+    as_user(client, personas.customer_a1_user)
+    data = {"issued": "below", "failed": "own", "expiring": "own", "revoked": "own"}
+    response = client.post(reverse("accounts:notifications"), data)
+    assert response.status_code == 400
+    assert not NotificationSetting.objects.exists()

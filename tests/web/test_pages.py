@@ -113,6 +113,13 @@ def test_push_page_groups_failures_by_code(client, personas, fleet):
     assert "blog-a.example" in page
 
 
+def test_orders_list_filters_by_error_code(client, personas, fleet):
+    page = get(client, personas.staff, "certificates:orders", error_code=-9019)
+    assert "blog-a.example" in page and "shop-a.example" not in page
+    page = get(client, personas.customer_b1_user, "certificates:orders")
+    assert "shop-b.example" in page and "blog-a.example" not in page
+
+
 def test_audit_log_is_scoped(client, personas, fleet):
     page = get(client, personas.customer_a1_user, "audit:list")
     assert f"fleet.site {fleet.site_a.pk}" in page

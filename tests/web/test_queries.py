@@ -78,6 +78,7 @@ PAGES = [
     ("fleet:servers", {}),
     ("vouchers:list", {}),
     ("audit:list", {}),
+    ("certificates:orders", {"sort": "-site"}),
     ("accounts:customers", {}),
 ]
 
