@@ -49,6 +49,9 @@ class PleskServer(models.Model):
     sync_started_at = models.DateTimeField(null=True, blank=True)
     sync_done = models.PositiveIntegerField(default=0)
     sync_total = models.PositiveIntegerField(default=0)
+    # The server's IP addresses as last synced: [{"address", "type"}], type being
+    # shared or exclusive (dedicated), IPv4 and IPv6.
+    ip_addresses = models.JSONField(default=list, blank=True)
     sync_interval_minutes = models.PositiveIntegerField(default=60)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -106,6 +106,11 @@ def test_sync_fills_the_tree_and_the_sites(own_fleet, personas):
     assert alias.owner_id == alias.parent.owner_id
     server.refresh_from_db()
     assert server.sync_state == "ok" and server.last_sync_at
+    assert server.ip_addresses == [
+        {"address": "127.0.3.1", "type": "shared"},
+        {"address": "127.0.4.1", "type": "exclusive"},
+        {"address": "::1", "type": "exclusive"},
+    ]
 
 
 @pytest.mark.django_db

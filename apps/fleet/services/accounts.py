@@ -45,6 +45,8 @@ class AccountTree:
         return self.by_plesk_id.get(plesk_id, self.provider)
 
     def apply(self, snapshot: Snapshot) -> AccountCounts:
+        # TODO: accounts gone from Plesk are kept unchanged; mark them once Account
+        # has a state for it.
         self._apply_kind(Account.Kind.RESELLER, snapshot.resellers)
         self._apply_kind(Account.Kind.CUSTOMER, snapshot.customers)
         return self.counts

@@ -56,7 +56,7 @@ class RemoteSite:
 class Snapshot:
     resellers: list[RemoteAccount] = field(default_factory=list)
     customers: list[RemoteAccount] = field(default_factory=list)
-    ip_addresses: list[str] = field(default_factory=list)
+    ip_addresses: list[dict[str, str]] = field(default_factory=list)
     domains: list[RemoteSite] = field(default_factory=list)  # webspaces and sites
     attached: list[RemoteSite] = field(default_factory=list)  # aliases, subdomains
     packets: int = 0
@@ -186,10 +186,12 @@ def _first_packet(client: PleskClient, snapshot: Snapshot) -> list[Element]:
     snapshot.resellers = [parse_account("reseller", r, "gen-info") for r in resellers]
     snapshot.customers = [parse_account("customer", r, "gen_info") for r in customers]
     snapshot.ip_addresses = [
-        i.text.strip()
+        {
+            "address": (info.findtext("ip_address") or "").strip(),
+            "type": info.findtext("type") or "",
+        }
         for r in ips
-        for i in r.findall("addresses/ip_info/ip_address")
-        if i.text
+        for info in r.findall("addresses/ip_info")
     ]
     snapshot.domains = [
         d for r in webspaces if (d := parse_domain(snapshot, "webspace", r))

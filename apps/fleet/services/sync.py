@@ -121,6 +121,11 @@ def sync_server(
 
 
 def _write(server: PleskServer, snapshot, report: SyncReport) -> None:
+    if server.ip_addresses != snapshot.ip_addresses:
+        server.ip_addresses = snapshot.ip_addresses
+        PleskServer.objects.filter(pk=server.pk).update(
+            ip_addresses=snapshot.ip_addresses
+        )
     accounts = AccountTree(server, provider_account())
     account_counts = accounts.apply(snapshot)
     site_counts = SiteTable(server, accounts).apply(snapshot)
