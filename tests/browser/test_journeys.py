@@ -80,6 +80,16 @@ def test_provider_pushes_a_voucher_and_reads_failures_by_code(page, world):
     for site in inside:
         site.refresh_from_db()
         assert site.current_certificate is not None
+
+    # Support's view of a done order: every step with its timing and raw answers,
+    # the servers' secrets masked.
+    page.goto(f"/fleet/sites/{inside[0].pk}/")
+    page.locator("section", has_text="Orders").get_by_role("link").first.click()
+    expect(page.locator("#order-state")).to_have_text("Done")
+    expect(page.locator("li[data-step] .help").first).to_contain_text(" s")
+    assert page.locator("details pre.raw").count() > 0
+    secrets = [s["secret_key"] for s in world.sandbox.state()["servers"]]
+    assert not any(secret in page.content() for secret in secrets)
     page.get_by_role("link", name="Dashboard").click()
     expect(page.locator(".card.ok", has_text="Secured")).not_to_contain_text("0")
     shot(page, "provider-dashboard")
