@@ -114,3 +114,19 @@ def test_large_fleet_starts_quickly():
         assert status == 200 and "<status>ok</status>" in body
     finally:
         big.stop()
+
+
+def test_the_chain_is_served_with_the_leaf(fleet):
+    """Trusting only the previous CA's root, the handshake verifies: the
+    intermediate came with the leaf."""
+    srv, site = next(
+        (s, d)
+        for s, d in fleet.sites()
+        if d.certificate_name and d.ips[0].startswith("127.0.1.")
+    )
+    context = ssl.create_default_context(cadata=fleet.previous_ca.root_pem)
+    with (
+        socket.create_connection((site.ips[0], srv.https_port), timeout=5) as raw,
+        context.wrap_socket(raw, server_hostname=site.ascii_name) as tls,
+    ):
+        assert tls.getpeercert()["subject"] == ((("commonName", site.ascii_name),),)
