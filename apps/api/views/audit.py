@@ -1,6 +1,5 @@
 """The audit log and the requesting user's own identity."""
 
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import api_view, schema
@@ -8,19 +7,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.api.base import ScopedViewMixin
+from apps.api.filters import ApiAuditFilter
 from apps.api.schema import CertfleetSchema
 from apps.api.serializers.audit import AuditEventSerializer
 from apps.audit.models import AuditEvent
-
-
-class AuditFilter(filters.FilterSet):
-    action = filters.CharFilter(lookup_expr="startswith", label="Action (prefix)")
-    since = filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    until = filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
-
-    class Meta:
-        model = AuditEvent
-        fields = ["action", "object_type", "object_id", "account", "since", "until"]
 
 
 class AuditViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):
@@ -28,7 +18,7 @@ class AuditViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = AuditEvent.objects.select_related("actor")
     serializer_class = AuditEventSerializer
-    filterset_class = AuditFilter
+    filterset_class = ApiAuditFilter
     ordering_fields = ["at"]
     ordering = ["-at", "-pk"]
 

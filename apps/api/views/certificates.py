@@ -2,9 +2,7 @@
 
 import logging
 
-from django.db.models import QuerySet
 from django.http import HttpResponse
-from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -16,6 +14,7 @@ from rest_framework.response import Response
 from apps.accounts.scoping import scope
 from apps.api.base import ScopedViewMixin
 from apps.api.errors import ApiError
+from apps.api.filters import ApiCertificateFilter
 from apps.api.idempotency import idempotent
 from apps.api.serializers.certificates import (
     CertificateSerializer,
@@ -35,28 +34,12 @@ from apps.fleet.models import Site
 logger = logging.getLogger(__name__)
 
 
-class CertificateFilter(filters.FilterSet):
-    serial = filters.CharFilter(method="by_serial", label="Serial (any spelling)")
-    expires_before = filters.IsoDateTimeFilter(field_name="not_after", lookup_expr="lt")
-
-    class Meta:
-        model = Certificate
-        fields = ["serial", "status", "site", "voucher", "expires_before"]
-
-    def by_serial(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        try:
-            keys = [serials.key(number) for number in serials.candidates(value)]
-        except serials.InvalidSerial as exc:
-            raise ValidationError({"serial": [str(exc)]}) from exc
-        return queryset.filter(serial_key__in=keys)
-
-
 class CertificateViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):
     """Certificates issued to your sites."""
 
     queryset = Certificate.objects.select_related("site")
     serializer_class = CertificateSerializer
-    filterset_class = CertificateFilter
+    filterset_class = ApiCertificateFilter
     ordering_fields = ["not_after", "created_at", "subject_cn"]
     ordering = ["-created_at", "-pk"]
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from apps.accounts.scoping import scope
 from apps.api.base import ScopedViewMixin
+from apps.api.filters import ApiOrderFilter
 from apps.api.idempotency import idempotent
 from apps.api.permissions import is_staff
 from apps.api.serializers.certificates import (
@@ -33,7 +34,7 @@ class OrderViewSet(
     """One certificate's job for one site, step by step."""
 
     queryset = Order.objects.select_related("site", "voucher")
-    filterset_fields = ["state", "site", "push", "voucher", "error_code", "kind"]
+    filterset_class = ApiOrderFilter
     ordering_fields = ["created_at", "finished_at", "state"]
     ordering = ["-created_at", "-pk"]
 

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.api.base import ScopedViewMixin
+from apps.api.filters import ApiPushFilter
 from apps.api.idempotency import idempotent
 from apps.api.permissions import StaffWrites
 from apps.api.serializers.bulk import (
@@ -33,7 +34,7 @@ class PushViewSet(
     queryset = Push.objects.select_related("voucher", "created_by")
     serializer_class = PushSerializer
     permission_classes = [StaffWrites]
-    filterset_fields = ["state", "voucher"]
+    filterset_class = ApiPushFilter
     ordering_fields = ["created_at", "finished_at"]
     ordering = ["-created_at", "-pk"]
 
