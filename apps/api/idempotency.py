@@ -4,7 +4,7 @@ A client that sends `Idempotency-Key: <key>` may repeat the request safely: the 
 key with the same request replays the first answer (header `Idempotent-Replayed:
 true`); the same key with another request is refused with 422 and code 7510; a repeat
 while the first is still running gets 409 and code 7511. Keys belong to one user and
-are kept for 24 hours. Failed requests (5xx or an exception) keep no answer, so they
+are kept for 24 hours. Only successful answers are kept: a refused or failed request
 can be sent again.
 """
 
@@ -89,8 +89,9 @@ def claim(request: Request, key: str) -> IdempotencyKey | Response:
 
 
 def settle(claimed: IdempotencyKey, response: Response) -> None:
-    """Keep the answer to replay it; a server error keeps nothing."""
-    if response.status_code >= 500:
+    """Keep a successful answer to replay it; a refusal or an error keeps nothing,
+    so the corrected request can be sent again."""
+    if response.status_code >= 400:
         claimed.delete()
         return
     claimed.status_code = response.status_code

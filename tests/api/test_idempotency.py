@@ -123,3 +123,13 @@ def test_a_malformed_key_is_refused(api, fleet):
     response = post(api("staff"), IMPORT, {"csv": "x"}, "has space")
     assert response.status_code == 400
     assert response.json()["code"] == catalogue.API_INVALID
+
+
+def test_a_rejected_import_can_be_corrected_under_the_same_key(api, fleet):
+    client = api("staff")
+    bad = post(client, IMPORT, {"csv": csv_of("not a code!")}, "fix-import")
+    assert bad.status_code == 400
+    code = codes.generate()
+    good = post(client, IMPORT, {"csv": csv_of(code)}, "fix-import")
+    assert good.status_code == 201
+    assert Voucher.objects.filter(code=code).exists()

@@ -8,6 +8,7 @@ from apps.certificates.lifecycle import revocation
 from apps.certificates.lifecycle.replacement import replacement_for
 from apps.certificates.models import Certificate
 from apps.core import serials
+from apps.core.names import InvalidName, to_ascii
 from apps.fleet.models import Site
 
 
@@ -48,7 +49,11 @@ class Command(CertfleetCommand):
             raise UsageError(str(exc)) from exc
         found = scope(Certificate.objects.all(), user).filter(serial_key__in=keys)
         if site_name:
-            sites = scope(Site.objects.all(), user).filter(name=site_name)
+            try:
+                name = to_ascii(site_name)
+            except InvalidName as exc:
+                raise UsageError(str(exc)) from exc
+            sites = scope(Site.objects.all(), user).filter(name=name)
             found = found.filter(site__in=sites)
         found = list(found.select_related("site")[:2])
         if not found:
