@@ -40,4 +40,6 @@ class StaffOrReseller(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user
+        if not user.is_authenticated:
+            return False
         return is_staff(user) or user.role == Account.Kind.RESELLER

@@ -92,3 +92,9 @@ def test_staff_meet_no_server_error(case, personas, fleet, panel_server):
 def test_a_customer_meets_no_server_error(case, personas, fleet, panel_server):
     on_loopback(case, panel_server)
     case.call_and_validate(headers=token(personas, "customer_a1_user"), checks=CHECKS)
+
+
+@schema.parametrize()
+@settings(RUN, max_examples=5)
+def test_anonymous_meets_no_server_error(case, fleet):
+    case.call_and_validate(checks=CHECKS)
