@@ -132,10 +132,9 @@ class HealthViewSet(
         """Check one site now with a TLS handshake ("test my site")."""
         form = HealthRunSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        site = scope(Site.objects.all(), request.user).filter(
-            pk=form.validated_data["site"]
-        )
-        if not site:
+        sites = scope(Site.objects.select_related("server"), request.user)
+        site = sites.filter(pk=form.validated_data["site"]).first()
+        if site is None:
             raise ValidationError({"site": ["There is no such site among yours."]})
-        check = health.check_site(site[0])
+        check = health.check_site(site)
         return Response(self.get_serializer(check).data, status=201)
