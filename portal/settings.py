@@ -142,6 +142,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
         **CELERY_BROKER_TRANSPORT_OPTIONS,
     }
+    # Broadcast messages (worker control) live beside the queue, not in the cwd.
+    CELERY_BROKER_TRANSPORT_OPTIONS.setdefault(
+        "control_folder",
+        str(Path(CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]) / "control"),
+    )
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
