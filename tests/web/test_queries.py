@@ -129,6 +129,11 @@ def test_sites_list_with_100000_sites(
     for start in range(0, 100_000, 20_000):
         add_sites(fleet.server, personas.customer_b1, 20_000, start=start)
     assert Site.objects.count() >= 100_000
+    if connection.vendor == "postgresql":
+        # As autovacuum would after a load this size: without statistics the
+        # planner takes the fresh tables for empty ones.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     timings = {}
     with django_assert_max_num_queries(12):
         response = timed(timings, "list", client, reverse("fleet:sites"))
