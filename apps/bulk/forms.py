@@ -8,6 +8,7 @@ from apps.accounts.models import Account
 from apps.accounts.scoping import scope
 from apps.core.names import InvalidName, to_ascii
 from apps.fleet.models import PleskServer
+from apps.vouchers import networks
 from apps.vouchers.models import Voucher
 
 MAX_NAMES_BYTES = 2 * 1024 * 1024
@@ -73,6 +74,15 @@ class PushForm(forms.Form):
         accounts = scope(Account.objects.order_by("name"), user)
         self.fields["reseller"].queryset = accounts.filter(kind=Account.Kind.RESELLER)
         self.fields["customer"].queryset = accounts.filter(kind=Account.Kind.CUSTOMER)
+
+    def clean_ip_range(self) -> str:
+        text = self.cleaned_data["ip_range"].strip()
+        if text:
+            try:
+                networks.parse(text)
+            except networks.NetworkError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return text
 
     def clean(self):
         cleaned = super().clean()
