@@ -92,3 +92,8 @@ def celery_worker(name: str, concurrency: int) -> list[str]:
         "-n",
         f"{name}@%h",
     ]
+
+
+def celery_beat() -> list[str]:
+    """Beat with the database scheduler (settings): no schedule file to keep."""
+    return [sys.executable, "-m", "celery", "-A", "portal", "beat", "--loglevel=INFO"]

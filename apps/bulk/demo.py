@@ -49,6 +49,28 @@ def staff_login(provider: Account) -> tuple[User, str]:
     return user, password
 
 
+def persona_logins() -> list[tuple[str, str, str]]:
+    """(role, username, password) for a synced reseller and one of its customers,
+    so each persona of the portal can be tried; fresh passwords each run."""
+    customer = (
+        Account.objects.filter(kind=Account.Kind.CUSTOMER, parent__kind="reseller")
+        .filter(sites__state=Site.State.ACTIVE)
+        .order_by("pk")
+        .first()
+    )
+    if customer is None:
+        return []
+    logins = []
+    for role, account in (("reseller", customer.parent), ("customer", customer)):
+        password = secrets.token_urlsafe(12)
+        user = User.objects.filter(username=role).first() or User(username=role)
+        user.account = account
+        user.set_password(password)
+        user.save()
+        logins.append((role, role, password))
+    return logins
+
+
 def register_server(info: dict, actor=None) -> PleskServer:
     """As staff do it in the portal: pinned fingerprint, custom HTTPS port."""
     from apps.fleet.services import register_server as register

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 
 from apps.bulk import demo, services
-from apps.bulk.children import Child, celery_worker, manage
+from apps.bulk.children import Child, celery_beat, celery_worker, manage
 from apps.bulk.models import Push
 from apps.certificates.models import Order
 from apps.fleet.models import Site
@@ -92,6 +92,15 @@ class Demo:
             f"celery: {self.options.workers} workers x "
             f"{self.options.concurrency} processes ({total} in all)"
         )
+
+    def start_beat(self) -> None:
+        """The scheduler: renewals, health checks, digests, stalled pushes."""
+        beat = Child(
+            "beat",
+            celery_beat(),
+            self.logs / "beat.log",
+        )
+        self.children.append(beat.start())
 
     def stop(self) -> None:
         for child in reversed(self.children):

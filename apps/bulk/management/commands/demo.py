@@ -1,5 +1,6 @@
 """`manage.py demo [--exit] [--sites N]`: the main job end to end (see demo_flow)."""
 
+import os
 import time
 
 from django.conf import settings
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         state = run.start_sandbox()
         dns = f"{state['dns']['host']}:{state['dns']['port']}"
         settings.CERTFLEET_DNS_SERVER = dns
+        os.environ["CERTFLEET_DNS_SERVER"] = dns  # for every child: workers, portal
         setup = demo.register_sandbox(state)
         run.say(
             f"portal: provider set up, {len(setup.servers)} servers synced, "
@@ -85,10 +87,11 @@ class Command(BaseCommand):
             run.logs / "portal.log",
         ).start()
         run.children.append(web)
-        run.say(
-            f"\nportal: http://127.0.0.1:{port}/  login {setup.staff.username} "
-            f"/ {setup.password}   (Ctrl-C stops everything)"
-        )
+        run.start_beat()
+        run.say(f"\nportal: http://127.0.0.1:{port}/   (Ctrl-C stops everything)")
+        logins = [("staff", setup.staff.username, setup.password)]
+        for role, username, password in logins + demo.persona_logins():
+            run.say(f"  {role:9s} login {username} / {password}")
         try:
             while web.running():
                 time.sleep(1.0)
