@@ -1,6 +1,8 @@
 """`manage.py demo [--exit] [--sites N]`: the main job end to end (see demo_flow)."""
 
 import os
+import signal
+import sys
 import time
 
 from django.conf import settings
@@ -27,6 +29,8 @@ class Command(BaseCommand):
             **{k: opts[k] for k in demo_flow.Options.__dataclass_fields__}
         )
         run = demo_flow.Demo(options, self.stdout)
+        # A plain `kill` must stop the children too (they run in their own sessions).
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         try:
             setup, ok = self.main_job(run)
             if options.exit_after:
