@@ -5,6 +5,7 @@ import re
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.scoping import scope
@@ -43,6 +44,23 @@ _MASKS = [
 ]
 
 
+# What each pipeline step is called on the page (the log keeps the short name).
+STEP_NAMES = {
+    "checks": _("Local checks"),
+    "dns": _("DNS"),
+    "key": _("Key and request"),
+    "snapshot": _("Current binding saved"),
+    "ca_check": _("Voucher checked at the CA"),
+    "temp_installed": _("Temporary certificate bound"),
+    "real_order": _("Certificate issued"),
+    "validated": _("Key, names and chain checked"),
+    "installed": _("Installed and bound"),
+    "verified": _("Served to visitors"),
+    "recorded": _("Recorded"),
+    "rollback": _("Previous certificate restored"),
+}
+
+
 def mask(raw: str) -> str:
     for pattern, substitute in _MASKS:
         raw = pattern.sub(substitute, raw)
@@ -69,6 +87,7 @@ def _order_context(request, order: Order) -> dict:
     steps = list(order.steps.all())
     staff = request.user.is_provider_staff
     for step in steps:
+        step.label = STEP_NAMES.get(step.name, step.name)
         step.shown_raw = mask(step.raw) if staff and step.raw else ""
         if step.finished_at:
             step.seconds = (step.finished_at - step.started_at).total_seconds()

@@ -65,6 +65,7 @@ def test_provider_pushes_a_voucher_and_reads_failures_by_code(page, world):
     page.get_by_role("button", name="Dry run").click()
     expect(page.locator("#dry-run-passing")).to_have_text("2")
     expect(page.locator("#dry-run")).to_contain_text("-9019")
+    shot(page, "bulk-dry-run")
 
     page.get_by_role("button", name=re.compile("Start push onto 3 sites")).click()
     progress = page.locator("#push-progress")
@@ -73,6 +74,7 @@ def test_provider_pushes_a_voucher_and_reads_failures_by_code(page, world):
     expect(progress.locator("#count-failed")).to_have_text("1")
     failure = progress.locator('.failure[data-code="-9019"]')
     expect(failure).to_contain_text("What to do:")
+    shot(page, "bulk-progress")
 
     failure.get_by_role("link", name=outside.display_name).click()
     expect(page.locator("#order-state")).to_have_text("Failed")
@@ -88,6 +90,8 @@ def test_provider_pushes_a_voucher_and_reads_failures_by_code(page, world):
     expect(page.locator("#order-state")).to_have_text("Done")
     expect(page.locator("li[data-step] .help").first).to_contain_text(" s")
     assert page.locator("details pre.raw").count() > 0
+    page.locator("details").first.click()
+    shot(page, "order-log")
     secrets = [s["secret_key"] for s in world.sandbox.state()["servers"]]
     assert not any(secret in page.content() for secret in secrets)
     page.get_by_role("link", name="Dashboard").click()
@@ -144,12 +148,15 @@ def test_customer_redeems_tests_renews_and_revokes(page, world):
     expect(page.locator("#order-state")).to_have_text("Done", timeout=ORDER_TIMEOUT_MS)
     expect(steps).to_contain_text("Installed and served")
     assert steps.locator("li[data-outcome=ok]").count() >= 5
+    shot(page, "redeem-steps")
 
     page.get_by_role("link", name="My sites").click()
     shot(page, "customer-home")
     page.get_by_role("link", name=site.display_name).click()
     page.get_by_role("button", name="Test my site").click()
     expect(page.locator("#site-test")).to_contain_text("Healthy", timeout=30_000)
+    expect(page.locator("#health-checks tbody tr")).to_have_count(1)
+    shot(page, "site-test")
 
     page.get_by_role("link", name="My sites").click()
     page.get_by_role("button", name="Turn automatic renewal on").click()
@@ -166,6 +173,7 @@ def test_customer_redeems_tests_renews_and_revokes(page, world):
     page.get_by_role("button", name="Find certificate").click()
     expect(page.locator(".warning-box")).to_contain_text("cannot be undone")
     page.get_by_label(re.compile("revoking cannot be undone")).check()
+    shot(page, "revoke-confirm")
     page.get_by_role("button", name="Revoke certificate").click()
     expect(page.locator("#revoked")).to_be_visible(timeout=ORDER_TIMEOUT_MS)
     certificate.refresh_from_db()

@@ -65,4 +65,6 @@ def site_test(request, pk: int):
             "detail": exc.detail,
         }
         return render(request, "fleet/_site_test.html", {"failure": failure})
-    return render(request, "fleet/_site_test.html", {"site": site, "check": check})
+    checks = HealthCheck.objects.filter(site=site)[:RECENT]
+    context = {"site": site, "check": check, "checks": checks}
+    return render(request, "fleet/_site_test.html", context)
