@@ -65,7 +65,7 @@ def ca_check(run, log) -> None:
     order = run.order
     key = keys.load_key(order.key_pem)
     result = _backend(run).check(
-        voucher_code=order.voucher.code if order.voucher_id else "",
+        voucher_code=order.voucher.ca_code if order.voucher_id else "",
         name=order.names[0],
         email=recording.contact_of(order),
         port=order.site.server.https_port,
