@@ -154,7 +154,9 @@ def start(renewal: Renewal) -> None:
         renewal.refresh_from_db()
         failed(renewal, exc)
         return
-    # A locally refused order ends at once, inside start_order.
+    # A locally refused order ends at once, inside start_order; its notice may
+    # have settled the renewal already (on commit), so read the row again.
+    renewal.refresh_from_db()
     order_finished(order, renewal)
     logger.info(
         "renewal of certificate %s on site %s started as order %s",

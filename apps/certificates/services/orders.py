@@ -56,7 +56,13 @@ def create(*, site, voucher, requested_by, contact_email, kind, push) -> Order:
     )
 
 
+# How an order ended, as the lifecycle notices name it.
+TOLD = {Order.State.DONE: "issued", Order.State.FAILED: "failed"}
+
+
 def finish(order: Order, state: str, exc: CertfleetError | None = None) -> Order:
+    """End the order; once that is committed, people hear how it ended (an order
+    placed by hand at once, a push's or a renewal's in the digest)."""
     order.state = state
     order.finished_at = clock.now()
     order.claimed_by = ""
@@ -68,7 +74,22 @@ def finish(order: Order, state: str, exc: CertfleetError | None = None) -> Order
         )
         order.error_advice = str(exc.info.advice)
     order.save()
+    if state in TOLD:
+        transaction.on_commit(lambda: tell(order, TOLD[state]))
     return order
+
+
+def tell(order: Order, event: str) -> None:
+    """The lifecycle notice of the order's outcome; a failure to record or mail it
+    never changes how the order ended."""
+    from apps.certificates.lifecycle import notify
+
+    try:
+        notify(event, order)
+    except Exception:
+        logger.exception(
+            "order %s site %s: the %s notice failed", order.pk, order.site, event
+        )
 
 
 def refuse_locally(order: Order, exc: CertfleetError) -> Order:

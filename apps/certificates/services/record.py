@@ -1,13 +1,12 @@
 """Step 8, record: the certificate, the site's current certificate, the voucher use
-spent, the audit event, all in one transaction; the contact's email after commit."""
+spent, the audit event, all in one transaction. People hear of it through the
+lifecycle notices once the order is done (orders.finish)."""
 
 import logging
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from apps.audit import services as audit
 from apps.certificates.models import Certificate, Order
@@ -76,30 +75,8 @@ def record(order: Order) -> Certificate:
             serial=certificate.serial_hex,
             not_after=certificate.not_after.isoformat(),
         )
-        transaction.on_commit(lambda: tell_contact(order, certificate))
     return certificate
 
 
 def contact_of(order: Order) -> str:
     return order.contact_email or order.site.owner.email
-
-
-def tell_contact(order: Order, certificate: Certificate) -> None:
-    recipient = contact_of(order)
-    if not recipient:
-        return
-    subject = _("Certificate installed on %(site)s") % {"site": order.site}
-    body = _(
-        "A new certificate now secures %(site)s.\n"
-        "Serial: %(serial)s\nValid until: %(until)s UTC\n"
-    ) % {
-        "site": order.site,
-        "serial": certificate.serial_hex,
-        "until": f"{certificate.not_after:%Y-%m-%d %H:%M}",
-    }
-    try:
-        send_mail(subject, body, None, [recipient])
-    except OSError:
-        logger.exception(
-            "order %s site %s: could not email %s", order.pk, order.site, recipient
-        )
