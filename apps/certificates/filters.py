@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.filters import IntegerFilter
 from apps.certificates.models import Certificate, Order
 
 
@@ -11,8 +12,8 @@ class OrderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Site contains"))
     state = django_filters.ChoiceFilter(choices=Order.State.choices, label=_("State"))
     kind = django_filters.ChoiceFilter(choices=Order.Kind.choices, label=_("Kind"))
-    error_code = django_filters.NumberFilter(label=_("Error code"))
-    push = django_filters.NumberFilter(field_name="push_id", label=_("Push"))
+    error_code = IntegerFilter(label=_("Error code"))
+    push = IntegerFilter(field_name="push_id", label=_("Push"))
 
     class Meta:
         model = Order

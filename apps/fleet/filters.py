@@ -9,6 +9,7 @@ an active certificate, else not secured.
 import datetime as dt
 
 import django_filters
+from django import forms
 from django.db.models import (
     Case,
     Count,
@@ -21,6 +22,7 @@ from django.db.models import (
 )
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.filters import IntegerFilter
 from apps.accounts.models import Account
 from apps.accounts.scoping import scope
 from apps.certificates.models import Certificate, HealthCheck, Order
@@ -28,6 +30,7 @@ from apps.core import clock
 from apps.fleet.models import PleskServer, Site
 
 EXPIRING_DAYS = 30
+MAX_DAYS = 100 * 366
 
 
 class CertState:
@@ -107,19 +110,30 @@ class SiteFilter(django_filters.FilterSet):
     server = django_filters.ModelChoiceFilter(
         queryset=_scoped_servers, label=_("Server")
     )
+    # By id (API, links from an account's page); pages type a name instead, as a
+    # list of every customer would be too long to choose from.
     owner = django_filters.ModelChoiceFilter(
-        queryset=_scoped_accounts, method="owned_by", label=_("Owner")
+        queryset=_scoped_accounts,
+        method="owned_by",
+        label=_("Owner"),
+        widget=forms.HiddenInput,
+    )
+    owner_name = django_filters.CharFilter(
+        field_name="owner__name", lookup_expr="icontains", label=_("Owner contains")
     )
     status = django_filters.ChoiceFilter(
         choices=CertState.choices, method="by_status", label=_("Certificate")
     )
-    expiring_within = django_filters.NumberFilter(
-        method="by_expiry", label=_("Expires within (days)"), min_value=0
+    expiring_within = IntegerFilter(
+        method="by_expiry",
+        label=_("Expires within (days)"),
+        min_value=0,
+        max_value=MAX_DAYS,
     )
 
     class Meta:
         model = Site
-        fields = ["q", "server", "owner", "status", "expiring_within"]
+        fields = ["q", "server", "owner", "owner_name", "status", "expiring_within"]
 
     def search(self, queryset, name, value):
         term = value.strip().lower()

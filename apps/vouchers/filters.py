@@ -1,6 +1,7 @@
 """Filter set for the voucher inventory, shared by the pages and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -28,12 +29,15 @@ class VoucherFilter(django_filters.FilterSet):
         choices=Voucher.Status.choices, label=_("Status")
     )
     owner = django_filters.ModelChoiceFilter(
-        queryset=_scoped_accounts, label=_("Owner")
+        queryset=_scoped_accounts, label=_("Owner"), widget=forms.HiddenInput
+    )
+    owner_name = django_filters.CharFilter(
+        field_name="owner__name", lookup_expr="icontains", label=_("Owner contains")
     )
 
     class Meta:
         model = Voucher
-        fields = ["q", "kind", "status", "owner"]
+        fields = ["q", "kind", "status", "owner", "owner_name"]
 
     def search(self, queryset, name, value):
         return queryset.filter(code__contains=codes.normalize(value))

@@ -51,6 +51,17 @@ def test_sites_filter_by_status(client, personas, fleet):
     assert "shop-a.example" not in page
 
 
+def test_sites_filter_by_owner(client, personas, fleet):
+    page = get(client, personas.staff, "fleet:sites", owner_name="b1")
+    assert "shop-b.example" in page and "shop-a.example" not in page
+    page = get(client, personas.staff, "fleet:sites", owner=personas.reseller_a.pk)
+    assert "shop-a.example" in page and "shop-b.example" not in page
+    page = get(
+        client, personas.reseller_a_user, "fleet:sites", owner=personas.customer_b1.pk
+    )
+    assert "shop-b.example" not in page  # another tenant's account is no choice
+
+
 def test_sites_search_and_sort(client, personas, fleet):
     page = get(client, personas.staff, "fleet:sites", q="SHOP", sort="-name")
     assert page.index("shop-b.example") < page.index("shop-a.example")
@@ -131,3 +142,19 @@ def test_settings_pages(client, personas, fleet):
     assert "auto_renew" in get(client, personas.customer_a1_user, "accounts:settings")
     page = get(client, personas.staff, "bulk:list")
     assert f"#{fleet.push.pk}" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("certificates:orders", {"push": "-4.9e-224", "error_code": "1e300"}),
+        ("certificates:orders", {"push": str(2**70)}),
+        ("fleet:sites", {"expiring_within": "99999999999"}),
+        ("fleet:sites", {"owner": "x", "server": "-1"}),
+    ],
+)
+def test_nonsense_filters_give_an_empty_list_not_an_error(
+    client, personas, fleet, name, query
+):
+    page = get(client, personas.staff, name, **query)
+    assert "No orders match." in page or "No sites match." in page
