@@ -81,6 +81,7 @@ SITE_ORPHANED = 7003
 SITE_NO_HOSTING = 7004
 NAME_INVALID = 7005
 ORDER_IN_PROGRESS = 7006
+NAME_NOT_ON_SITE = 7007
 PLESK_AUTH = 7101
 PLESK_NOT_FOUND = 7102
 PLESK_UNSUPPORTED = 7103
@@ -371,6 +372,17 @@ _ENTRIES = [
         ORDER_IN_PROGRESS,
         _("An order for this site is already running."),
         _("Wait for it to finish."),
+    ),
+    (
+        NAME_NOT_ON_SITE,
+        _(
+            "A name asked for is not the site's own, its www form, or one of its "
+            "aliases or subdomains."
+        ),
+        _(
+            "Ask only for names Plesk serves on this site; sync the server first if "
+            "an alias or subdomain is new."
+        ),
     ),
     (
         PLESK_AUTH,

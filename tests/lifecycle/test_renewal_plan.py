@@ -128,11 +128,12 @@ def test_a_renewal_that_would_lose_a_name_is_refused_and_alerted_once(
 ):
     settings.CERTFLEET_DNS_SERVER = f"{sandbox_dns.host}:{sandbox_dns.port}"
     voucher = make_voucher(opted_in.provider)
-    # www.lost.example no longer reaches the site: a renewal would drop it.
+    # The old certificate also names another site's name, which a renewal of this
+    # site cannot ask for: it would drop it.
     sandbox_dns.set_addresses("lost.example", ["127.0.0.1"])
-    certificate = _secured(
-        fleet, lab_ca, opted_in.customer_a1, "lost.example", 20, voucher=voucher
-    )
+    site = fleet.site("lost.example", opted_in.customer_a1)
+    leaf = lab_ca.leaf("lost.example", "shop.elsewhere.example", days=20)
+    certificate = pki.record(site, leaf, voucher=voucher)
     renewal.plan_renewals()
     clock.advance(WINDOW)
 
@@ -142,7 +143,7 @@ def test_a_renewal_that_would_lose_a_name_is_refused_and_alerted_once(
     refused = Renewal.objects.get(certificate=certificate)
     assert refused.state == Renewal.State.REFUSED
     assert refused.error_code == errors.RENEWAL_FEWER_NAMES
-    assert "www.lost.example" in refused.error_message
+    assert "shop.elsewhere.example" in refused.error_message
     assert not Order.objects.exists()
     alert = Notice.objects.get(event="failed")
     assert alert.data["code"] == errors.RENEWAL_FEWER_NAMES and alert.data["renewal"]

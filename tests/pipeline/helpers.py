@@ -22,13 +22,23 @@ NETWORKS = ["127.0.1.0/24", "::1/128"]
 
 
 def fresh_voucher(registered, uses: int = 50, **fields) -> Voucher:
+    """A super voucher by default; kind, bound_name and allow_san are filed at the
+    CA as in the portal."""
     code = "T" + uuid.uuid4().hex[:15].upper().replace("O", "A").replace("I", "B")
     code = code.replace("L", "C").replace("1", "7").replace("0", "8")
     nets = fields.pop("networks", NETWORKS)
-    registered.sandbox.ca.add_voucher(code, "super", nets, uses=uses)
+    kind = fields.pop("kind", "super")
+    registered.sandbox.ca.add_voucher(
+        code,
+        kind,
+        nets,
+        uses=uses,
+        bound_name=fields.get("bound_name", ""),
+        allow_san=fields.get("allow_san", False),
+    )
     return Voucher.objects.create(
         code=code,
-        kind="super",
+        kind=kind,
         certificate_days=365,
         expires_at=clock.now() + timedelta(days=365),
         networks=nets,

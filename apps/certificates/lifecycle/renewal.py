@@ -140,12 +140,15 @@ def start(renewal: Renewal) -> None:
         return
     try:
         voucher = _voucher_for(certificate)
-        coverage.check_renewable(certificate)
+        names = coverage.check_renewable(certificate)
         # The order and the renewal's link to it commit together: a start that dies
         # halfway leaves no order behind, so the retry cannot order a second time.
         with transaction.atomic():
             order = services.start_order(
-                site=certificate.site, voucher=voucher, kind=Order.Kind.RENEWAL
+                site=certificate.site,
+                voucher=voucher,
+                kind=Order.Kind.RENEWAL,
+                names=names,
             )
             renewal.order = order
             renewal.state = Renewal.State.RUNNING

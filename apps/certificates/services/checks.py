@@ -70,9 +70,10 @@ def site_checks(site: Site) -> str:
 
 
 def voucher_checks(
-    voucher: Voucher, site: Site, name: str, *, user=None, holding=False
+    voucher: Voucher, site: Site, names: list[str], *, user=None, holding=False
 ):
-    """The voucher's rules (status, expiry, platform, networks, bound name).
+    """The voucher's rules (status, expiry, platform, networks, the names: the main
+    name first, then further names, which need a voucher allowing them).
 
     `holding`: the order already holds one of the voucher's uses, so a voucher with
     no use left beyond it is still fine for this order.
@@ -80,7 +81,7 @@ def voucher_checks(
     from apps.vouchers import services as vouchers
 
     try:
-        vouchers.check_usable(voucher, site, [name], user=user)
+        vouchers.check_usable(voucher, site, names, user=user)
     except CertfleetError as exc:
         if not (holding and exc.code == errors.VOUCHER_EXHAUSTED):
             raise
@@ -96,7 +97,7 @@ def local_checks(site: Site, voucher: Voucher, *, user=None) -> list[CertfleetEr
         found.append(exc)
         name = site.name
     try:
-        voucher_checks(voucher, site, name, user=user)
+        voucher_checks(voucher, site, [name], user=user)
     except CertfleetError as exc:
         found.append(exc)
     return found

@@ -16,7 +16,7 @@ from apps.ca import errors
 from apps.ca.errors import CertfleetError
 from apps.ca.models import CertificateAuthority
 from apps.certificates.models import Order, OrderStep
-from apps.certificates.services import checks, steplog
+from apps.certificates.services import checks, sitenames, steplog
 from apps.core import clock
 
 logger = logging.getLogger(__name__)
@@ -107,13 +107,21 @@ def start_order(
     contact_email: str = "",
     kind: str = Order.Kind.NEW,
     push=None,
+    names: list[str] | None = None,
 ) -> Order:
     """Make the order, check it locally, reserve a voucher use, and send the task
-    after commit. A locally refused order ends at once, holding no use."""
+    after commit. A locally refused order ends at once, holding no use.
+
+    `names`: further names the certificate must carry besides the site's own (a
+    renewal passes those of the certificate it replaces); each must be the site's
+    www form, an alias or subdomain of it, or the www form of one (else 7007,
+    raised before any order is made). They go into the CSR whatever DNS says.
+    """
     from apps.vouchers import services as vouchers
 
     if Order.objects.filter(site=site, state__in=ACTIVE).exists():
         raise CertfleetError(errors.ORDER_IN_PROGRESS, site.name)
+    further = sitenames.further_names(site, site.name.lower(), names or [])
     with transaction.atomic():
         order = create(
             site=site,
@@ -125,11 +133,12 @@ def start_order(
         )
         try:
             name = checks.site_checks(site)
-            checks.voucher_checks(voucher, site, name, user=requested_by)
+            wanted = [name, *(n for n in further if n != name)]
+            checks.voucher_checks(voucher, site, wanted, user=requested_by)
             vouchers.reserve(voucher, order)
         except CertfleetError as exc:
             return refuse_locally(order, exc)
-        order.names = [name]
+        order.names = wanted
         order.save(update_fields=["names"])
         transaction.on_commit(lambda: send(order))
     logger.info("order %s site %s: started", order.pk, site.name)

@@ -34,18 +34,25 @@ def _backend(run):
 def local(run, log) -> None:
     order = run.order
     name = checks.site_checks(order.site)
+    # Further names asked for when the order was made stay on it.
+    order.names = [name, *(n for n in order.names[1:] if n != name)]
     if order.voucher_id:
         checks.voucher_checks(
-            order.voucher, order.site, name, user=order.requested_by, holding=True
+            order.voucher,
+            order.site,
+            order.names,
+            user=order.requested_by,
+            holding=True,
         )
-    order.names = [name]
-    log.note(f"{name}: local checks passed")
+    log.note(f"{', '.join(order.names)}: local checks passed")
 
 
 def dns(run, log) -> None:
     order = run.order
-    order.names, line = dnscheck.check_names(order.names[0], order.site.ip_addresses)
-    log.note(line)
+    found, line = dnscheck.check_names(order.names[0], order.site.ip_addresses)
+    asked = [n for n in order.names[1:] if n not in found]
+    order.names = found + asked
+    log.note(line + (f"; asked for {', '.join(asked)}" if asked else ""))
 
 
 def key(run, log) -> None:

@@ -83,8 +83,10 @@ class VoucherCA:
         email_required: bool | None = None,
         purpose: str = "new",
         original_serial: int | None = None,
+        allow_san: bool = False,
     ) -> None:
-        """File a voucher; purpose "renewal" or "reissue" needs `original_serial`."""
+        """File a voucher; purpose "renewal" or "reissue" needs `original_serial`;
+        `allow_san` lets its certificates carry further names (not wildcards)."""
         if kind not in KINDS or purpose not in PURPOSES:
             raise ValueError(f"unknown voucher kind {kind!r} or purpose {purpose!r}")
         if platform not in self.desk.platform_ids:
@@ -103,6 +105,7 @@ class VoucherCA:
             ),
             purpose=purpose,
             original_serial=original_serial,
+            allow_san=allow_san,
         )
         with self.desk.lock:
             self.desk.book.add(voucher)

@@ -64,6 +64,9 @@ class Voucher:
     email_required: bool
     purpose: str = "new"
     original_serial: int | None = None
+    # Further names (SANs) beyond the name and its www form, as a site voucher
+    # bought with them allows.
+    allow_san: bool = False
     used: int = 0
     cancelled: bool = False
 

@@ -34,6 +34,8 @@ def _vet(desk: Desk, check: Order, request: csr_reader.Request) -> None:
     if check.name not in request.names:
         raise Refusal(-9016, "CSR", f"{check.name} is not in the request")
     extra = set(request.names) - _allowed_names(desk, check)
+    if check.voucher is not None and check.voucher.allow_san:
+        extra = {name for name in extra if name.startswith("*.")}
     if extra:
         raise Refusal(-9016, "CSR", ", ".join(sorted(extra)))
     if request.algorithm != check.key_algorithm:
