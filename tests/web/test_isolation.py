@@ -95,3 +95,10 @@ def test_redeem_offers_only_own_sites(client, personas, fleet):
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not fleet.site_b.orders.exclude(pk=fleet.order_b.pk).exists()
+
+
+def test_anonymous_gets_the_login_page_for_every_url(client, personas, fleet):
+    for method, url, data in tenant_b_urls(fleet, personas) + provider_urls(fleet):
+        response = request(client, method, url, data)
+        assert response.status_code == 302, (method, url)
+        assert response["Location"].startswith(reverse("login")), url
