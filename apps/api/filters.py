@@ -5,6 +5,7 @@ import django_filters
 from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 
+from apps.accounts.filters import IntegerFilter
 from apps.audit.filters import AuditFilter
 from apps.bulk.filters import PushFilter
 from apps.certificates.filters import CertificateFilter, OrderFilter
@@ -12,8 +13,8 @@ from apps.core import serials
 
 
 class ApiOrderFilter(OrderFilter):
-    site = django_filters.NumberFilter(field_name="site_id")
-    voucher = django_filters.NumberFilter(field_name="voucher_id")
+    site = IntegerFilter(field_name="site_id")
+    voucher = IntegerFilter(field_name="voucher_id")
 
     class Meta(OrderFilter.Meta):
         fields = [*OrderFilter.Meta.fields, "site", "voucher"]
@@ -23,8 +24,8 @@ class ApiCertificateFilter(CertificateFilter):
     serial = django_filters.CharFilter(
         method="by_serial", label="Serial (hex with spaces, colons, 0x; or decimal)"
     )
-    site = django_filters.NumberFilter(field_name="site_id")
-    voucher = django_filters.NumberFilter(field_name="voucher_id")
+    site = IntegerFilter(field_name="site_id")
+    voucher = IntegerFilter(field_name="voucher_id")
 
     class Meta(CertificateFilter.Meta):
         fields = [*CertificateFilter.Meta.fields, "serial", "site", "voucher"]
@@ -38,7 +39,7 @@ class ApiCertificateFilter(CertificateFilter):
 
 
 class ApiPushFilter(PushFilter):
-    voucher = django_filters.NumberFilter(field_name="voucher_id")
+    voucher = IntegerFilter(field_name="voucher_id")
 
     class Meta(PushFilter.Meta):
         fields = [*PushFilter.Meta.fields, "voucher"]
@@ -47,7 +48,7 @@ class ApiPushFilter(PushFilter):
 class ApiAuditFilter(AuditFilter):
     object_type = django_filters.CharFilter(label="Object type, e.g. fleet.site")
     object_id = django_filters.CharFilter()
-    account = django_filters.NumberFilter(field_name="account_id")
+    account = IntegerFilter(field_name="account_id")
 
     class Meta(AuditFilter.Meta):
         fields = [*AuditFilter.Meta.fields, "object_type", "object_id", "account"]

@@ -135,6 +135,13 @@ class SiteFilter(django_filters.FilterSet):
         model = Site
         fields = ["q", "server", "owner", "owner_name", "status", "expiring_within"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if getattr(user, "is_authenticated", False) and not user.is_provider_staff:
+            # Servers are the provider's; others have none to choose from.
+            del self.filters["server"]
+
     def search(self, queryset, name, value):
         term = value.strip().lower()
         return queryset.filter(Q(name__contains=term) | Q(display_name__icontains=term))

@@ -70,6 +70,7 @@ def test_sites_search_and_sort(client, personas, fleet):
 
 def test_reseller_sees_own_customers_sites_only(client, personas, fleet):
     page = get(client, personas.reseller_a_user, "fleet:sites")
+    assert 'name="server"' not in page  # servers are the provider's
     assert "shop-a.example" in page
     assert "shop-b.example" not in page
     home = get(client, personas.reseller_a_user, "home")
