@@ -69,6 +69,13 @@ class Order(models.Model):
     snapshot = models.JSONField(null=True, blank=True, help_text=_("Binding before"))
     ca_order_id = models.CharField(max_length=128, blank=True)
     temp_certificate_name = models.CharField(max_length=255, blank=True)
+    # The temporary certificate and its chain (PEM), kept so that a retry can
+    # serve it again when it asks the CA for the real certificate once more.
+    temp_cert_pem = models.TextField(blank=True)
+    # Recorded before the real certificate is asked of the CA. While set and
+    # nothing was issued, the outcome is unknown: a retry asks again with the same
+    # CA order and CSR, never orders anew.
+    real_order_asked_at = models.DateTimeField(null=True, blank=True)
     issued_cert_pem = models.TextField(blank=True)
     issued_chain_pem = models.TextField(blank=True)
     installed_name = models.CharField(max_length=255, blank=True)

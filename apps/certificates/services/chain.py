@@ -20,6 +20,12 @@ def to_pem(certs: list[x509.Certificate]) -> str:
     return "".join(c.public_bytes(serialization.Encoding.PEM).decode() for c in certs)
 
 
+def split_leaf(pem: str) -> tuple[str, str]:
+    """(leaf, chain) of a leaf followed by its chain, both PEM."""
+    certs = load_all(pem)
+    return to_pem(certs[:1]), to_pem(certs[1:])
+
+
 def public_key_matches(cert: x509.Certificate, key) -> bool:
     fmt = serialization.PublicFormat.SubjectPublicKeyInfo
     ours = key.public_key().public_bytes(serialization.Encoding.DER, fmt)

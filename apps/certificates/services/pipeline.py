@@ -118,9 +118,13 @@ def _carry(run: Run, slot) -> None:
 
 def resume_point(order: Order) -> str:
     """After a rollback: keep what is still true. An issued certificate is kept
-    (installed again); otherwise a new key, snapshot and CA check are made."""
+    (installed again); a real order of unknown outcome keeps its key, CSR and CA
+    order (asked again, never anew); otherwise a new key, snapshot and CA check
+    are made."""
     if order.issued_cert_pem:
         return "validated"
+    if order.real_order_asked_at:
+        return "ca_check"
     return "dns" if NAMES.index(order.step or "checks") >= NAMES.index("dns") else ""
 
 
@@ -144,6 +148,14 @@ def _failed(run: Run, name: str, exc: CertfleetError) -> None:
         delay = min(60, 2**order.attempts)
         orders.park(order, delay)
         raise RetryLater(delay + 0.5, str(exc))
+    if order.real_order_asked_at and not order.issued_cert_pem:
+        logger.warning(
+            "order %s site %s: the CA may have issued under CA order %s; a retry "
+            "asks again for it with the same CSR",
+            order.pk,
+            order.site,
+            order.ca_order_id,
+        )
     _release_unless_issued(order)
     orders.finish(order, Order.State.FAILED, exc)
 

@@ -9,6 +9,7 @@ from apps.certificates.models import Order
 from apps.certificates.services import chain, checks, dnscheck, keys, plesk_steps
 from apps.certificates.services import record as recording
 from apps.certificates.services import verify as verifying
+from apps.core import clock
 
 logger = logging.getLogger(__name__)
 
@@ -104,19 +105,25 @@ def hold(order: Order, warning: CertfleetError) -> None:
 
 def temp_install(run, log) -> None:
     order = run.order
-    issued = _backend(run).order_test(order.ca_order_id, order.csr_pem)
-    log.raw(issued.raw)
-    order.ca_order_id = str(issued.order_id)
+    if order.real_order_asked_at and order.temp_cert_pem:
+        # The real order's outcome is unknown: serve the same temporary
+        # certificate again so the CA can be asked again under the same order.
+        cert_pem, chain_pem = chain.split_leaf(order.temp_cert_pem)
+        log.note(
+            f"the same temporary certificate again for CA order {order.ca_order_id}"
+        )
+    else:
+        issued = _backend(run).order_test(order.ca_order_id, order.csr_pem)
+        log.raw(issued.raw)
+        cert_pem, chain_pem = issued.cert_pem, "".join(issued.chain_pems)
+        order.ca_order_id = str(issued.order_id)
+        order.temp_cert_pem = cert_pem + chain_pem
     order.temp_certificate_name = f"certfleet-temporary-{order.pk}"
-    order.save(update_fields=["ca_order_id", "temp_certificate_name"])
+    order.save(update_fields=["ca_order_id", "temp_cert_pem", "temp_certificate_name"])
     client = _client(run)
     try:
         plesk_steps.install_and_bind(
-            client,
-            order,
-            order.temp_certificate_name,
-            issued.cert_pem,
-            "".join(issued.chain_pems),
+            client, order, order.temp_certificate_name, cert_pem, chain_pem
         )
     finally:
         log.raw(plesk_steps.exchange(client))
@@ -124,8 +131,23 @@ def temp_install(run, log) -> None:
 
 
 def real_order(run, log) -> None:
+    """Ask for the real certificate. The intent is saved first: if the answer never
+    comes, the CA may still have issued, so a retry asks again with the same CA
+    order and CSR (the CA answers with what it issued) instead of ordering anew."""
     order = run.order
-    issued = _backend(run).order_real(order.ca_order_id, order.csr_pem)
+    again = order.real_order_asked_at is not None
+    order.real_order_asked_at = clock.now()
+    order.save(update_fields=["real_order_asked_at"])
+    if again:
+        log.note(f"asking again for CA order {order.ca_order_id} with the same CSR")
+    try:
+        issued = _backend(run).order_real(order.ca_order_id, order.csr_pem)
+    except CertfleetError as exc:
+        if exc.code < 0:
+            # The CA's own refusal: it answered and issued nothing.
+            order.real_order_asked_at = None
+            order.save(update_fields=["real_order_asked_at"])
+        raise
     log.raw(issued.raw)
     order.issued_cert_pem = issued.cert_pem
     order.issued_chain_pem = "".join(issued.chain_pems)

@@ -149,16 +149,31 @@ class VoucherCA:
         with self.desk.lock:
             return self.desk.book.issued[serial].revoked
 
+    def issued_for(self, name: str) -> list[int]:
+        """Serials of the real certificates the CA issued naming `name`."""
+        with self.desk.lock:
+            return [
+                serial
+                for serial, cert in self.desk.book.issued.items()
+                if name in cert.names
+            ]
+
     def inject(
         self,
         latency: float = 0.0,
         http_status: int | None = None,
         malformed: bool = False,
         times: int | None = 1,
+        late: bool = False,
+        operation: str = "",
     ) -> None:
-        """Trouble on the next `times` SOAP calls (None: until `clear_faults`)."""
+        """Trouble on the next `times` SOAP calls (None: until `clear_faults`);
+        `late`: the latency comes after the CA acted, before it answers;
+        `operation`: only calls of that operation, e.g. "GSOneClickOrderReal"."""
         with self.server.fault_lock:
-            self.server.faults = Faults(latency, http_status, malformed, times)
+            self.server.faults = Faults(
+                latency, http_status, malformed, times, late, operation
+            )
 
     def clear_faults(self) -> None:
         self.inject(times=0)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from . import service, wsdl
+from . import service, soap, wsdl
 from .desk import Desk
 
 logger = logging.getLogger(__name__)
@@ -18,19 +18,33 @@ MAX_BODY = 1024 * 1024
 
 @dataclass
 class Faults:
-    """Injected trouble for the next `times` SOAP calls (None: until cleared)."""
+    """Injected trouble for the next `times` SOAP calls (None: until cleared).
+
+    `late`: the latency comes after the CA has acted, so the answer arrives late
+    (a client that gave up meanwhile does not know what was done). `operation`:
+    only calls of that operation are troubled (and counted).
+    """
 
     latency: float = 0.0
     http_status: int | None = None
     malformed: bool = False
     times: int | None = 0
+    late: bool = False
+    operation: str = ""
 
-    def take(self) -> "Faults":
-        if self.times == 0:
+    def take(self, operation: str) -> "Faults":
+        if self.times == 0 or self.operation not in ("", operation):
             return Faults()
         if self.times is not None:
             self.times -= 1
-        return Faults(self.latency, self.http_status, self.malformed, 1)
+        return Faults(self.latency, self.http_status, self.malformed, 1, self.late)
+
+
+def _operation(body: bytes) -> str:
+    try:
+        return soap.parse(body)[0]
+    except soap.Fault:
+        return ""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -64,8 +78,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(413, b"too large", "text/plain")
             return
         body = self.rfile.read(length)
-        fault = self.server.take_fault()
-        if fault.latency:
+        fault = self.server.take_fault(_operation(body))
+        if fault.latency and not fault.late:
             time.sleep(fault.latency)
         if fault.http_status:
             self._send(
@@ -76,6 +90,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, b"<soap:Envelope><soap:Body><GSOneClick")
             return
         status, answer = service.answer(self.server.desk, body)
+        if fault.latency and fault.late:
+            time.sleep(fault.latency)
         self._send(status, answer)
 
 
@@ -102,9 +118,9 @@ class CAServer(ThreadingHTTPServer):
     def handle_error(self, request, client_address) -> None:
         logger.debug("sandbox CA: connection from %s failed", client_address)
 
-    def take_fault(self) -> Faults:
+    def take_fault(self, operation: str) -> Faults:
         with self.fault_lock:
-            return self.faults.take()
+            return self.faults.take(operation)
 
     def start(self) -> None:
         thread = threading.Thread(
