@@ -222,7 +222,9 @@ def test_email_settings_start_from_role_defaults_and_are_saved(client, personas)
 
     as_user(client, personas.reseller_a_user)
     page = client.get(reverse("accounts:settings")).content.decode()
-    assert '<option value="below" selected>' in page  # resellers hear of failures
+    main = page[page.index("<main") :]
+    assert 'action="/account/settings/notifications/"' in main
+    assert '<option value="below" selected>' in main  # resellers hear of failures
     data = {
         "issued": "none",
         "failed": "below",
