@@ -10,6 +10,8 @@ from rest_framework.request import Request
 
 from apps.accounts.scoping import scope
 from apps.api.serializers.bulk import PushRequestSerializer
+from apps.ca import errors
+from apps.ca.errors import CertfleetError
 from apps.core.names import InvalidName, to_ascii
 from apps.fleet.models import Site
 
@@ -49,7 +51,12 @@ def resolve(
         target = {"names": [site.name for site in sites]}
     else:
         target = dict(filters or {})
-        sites = list(select_sites(user, target))
+        try:
+            sites = list(select_sites(user, target))
+        except CertfleetError as exc:
+            if exc.code != errors.ACCOUNT_UNKNOWN:
+                raise
+            raise ValidationError({"filter": [str(exc)]}) from exc
     if not sites:
         raise ValidationError({"non_field_errors": ["No site matches the target."]})
     return voucher, sites, target, contact_email

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from apps.accounts import scoping
 from apps.accounts.models import Account
+from apps.ca import errors
 from apps.ca.errors import CertfleetError
 from apps.core import clock
 from apps.fleet.models import Site
@@ -28,7 +29,7 @@ def select_sites(user, filters: dict) -> QuerySet[Site]:
         sites = sites.filter(server_id=filters["server"])
     for field_name in ("reseller", "customer"):
         if filters.get(field_name):
-            account = Account.objects.get(pk=filters[field_name])
+            account = _account(user, field_name, filters[field_name])
             sites = sites.filter(owner__path__startswith=account.path)
     if filters.get("not_secured"):
         sites = sites.filter(current_certificate__isnull=True)
@@ -38,6 +39,21 @@ def select_sites(user, filters: dict) -> QuerySet[Site]:
     if filters.get("ip_range"):
         sites = _in_range(sites, filters["ip_range"])
     return sites.select_related("server", "owner").order_by("server_id", "name")
+
+
+def _account(user, field_name: str, value) -> Account:
+    """The account a filter names, among those the user may see. An unknown id and
+    another tenant's read the same, so nobody learns what exists outside their
+    scope."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        pk = None
+    visible = scoping.scope(Account.objects.all(), user)
+    account = visible.filter(pk=pk).first() if pk is not None else None
+    if account is None:
+        raise CertfleetError(errors.ACCOUNT_UNKNOWN, f"{field_name} {value}")
+    return account
 
 
 def _in_range(sites: QuerySet[Site], text: str) -> QuerySet[Site]:

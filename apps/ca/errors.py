@@ -82,6 +82,7 @@ SITE_NO_HOSTING = 7004
 NAME_INVALID = 7005
 ORDER_IN_PROGRESS = 7006
 NAME_NOT_ON_SITE = 7007
+ACCOUNT_UNKNOWN = 7008
 PLESK_AUTH = 7101
 PLESK_NOT_FOUND = 7102
 PLESK_UNSUPPORTED = 7103
@@ -383,6 +384,11 @@ _ENTRIES = [
             "Ask only for names Plesk serves on this site; sync the server first if "
             "an alias or subdomain is new."
         ),
+    ),
+    (
+        ACCOUNT_UNKNOWN,
+        _("There is no such reseller or customer account, or it is not yours to see."),
+        _("Check the account id against your list of resellers and customers."),
     ),
     (
         PLESK_AUTH,

@@ -1,15 +1,19 @@
 """Choosing a push's sites, the dry run, and progress grouped by code."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from apps.bulk import services
 from apps.bulk.models import Push
 from apps.ca import errors
+from apps.ca.errors import CertfleetError
 from apps.certificates.models import Order
 from apps.core import clock
 from apps.fleet.models import PleskServer, Site
+from apps.vouchers import codes
 from apps.vouchers.models import Voucher
 
 
@@ -125,3 +129,48 @@ def test_progress_counts_and_groups_failures_in_one_query(
     (group,) = state.failures
     assert (group.code, group.count) == (errors.IP_OUT_OF_RANGE, 1)
     assert "outside" in group.message and group.advice
+
+
+def test_an_unknown_or_foreign_account_reads_the_same(personas, fleet):
+    reseller = personas.reseller_a_user
+    refusals = []
+    for field_name, value in [
+        ("reseller", personas.reseller_b.pk),  # another tenant's
+        ("customer", personas.customer_b1.pk),
+        ("reseller", 999_999),  # nobody's
+        ("customer", "not-an-id"),
+    ]:
+        with pytest.raises(CertfleetError) as refused:
+            services.select_sites(reseller, {field_name: value})
+        assert refused.value.code == errors.ACCOUNT_UNKNOWN
+        refusals.append(str(refused.value).replace(str(value), "<id>"))
+    # The same words whether the account exists elsewhere or not at all.
+    assert len(set(refusals)) == 2  # one per field name
+
+    own = services.select_sites(reseller, {"customer": personas.customer_a1.pk})
+    assert names(own) == {"a1.example", "out.example"}
+    with pytest.raises(CertfleetError) as refused:
+        services.select_sites(personas.staff, {"reseller": 999_999})
+    assert refused.value.code == errors.ACCOUNT_UNKNOWN
+
+
+def test_a_push_command_naming_a_foreign_account_is_a_usage_error(
+    personas, fleet, voucher
+):
+    voucher.owner = personas.reseller_a
+    voucher.code = codes.normalize(voucher.code)  # stored form
+    voucher.save()
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command(
+            "push",
+            f"--voucher={voucher.code}",
+            "--email=ops@example.org",
+            f"--reseller={personas.reseller_b.pk}",
+            "--user=reseller-a",
+            "--dry-run",
+            stdout=out,
+            stderr=err,
+        )
+    assert failed.value.returncode == 2
+    assert str(errors.ACCOUNT_UNKNOWN) in str(failed.value)
