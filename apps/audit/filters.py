@@ -1,9 +1,13 @@
 """Filter set for the audit log, shared by the pages and the API."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.models import AuditEvent
+
+# The browser's own date picker; the value is still YYYY-MM-DD.
+DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class AuditFilter(django_filters.FilterSet):
@@ -14,10 +18,10 @@ class AuditFilter(django_filters.FilterSet):
         field_name="actor__username", lookup_expr="iexact", label=_("By user")
     )
     since = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__gte", label=_("From")
+        field_name="at", lookup_expr="date__gte", label=_("From"), widget=DATE
     )
     until = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__lte", label=_("To")
+        field_name="at", lookup_expr="date__lte", label=_("To"), widget=DATE
     )
 
     class Meta:

@@ -1,11 +1,15 @@
 """Filter sets for orders and certificates, shared by the pages and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.filters import IntegerFilter
 from apps.certificates.models import Certificate, Order
+
+# The browser's own date picker; the value is still YYYY-MM-DD.
+DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class OrderFilter(django_filters.FilterSet):
@@ -32,7 +36,10 @@ class CertificateFilter(django_filters.FilterSet):
         choices=Certificate.Status.choices, label=_("Status")
     )
     expires_before = django_filters.DateFilter(
-        field_name="not_after", lookup_expr="date__lte", label=_("Expires by")
+        field_name="not_after",
+        lookup_expr="date__lte",
+        label=_("Expires by"),
+        widget=DATE,
     )
 
     class Meta:
