@@ -94,6 +94,7 @@ PLESK_LIMIT = 7108
 PLESK_FAILED = 7109
 PLESK_TIMEOUT = 7110
 PLESK_REJECTED = 7111
+PLESK_SETTINGS_INVALID = 7112
 CA_UNREACHABLE = 7201
 CA_MALFORMED = 7202
 CA_TLS = 7203
@@ -456,6 +457,14 @@ _ENTRIES = [
         PLESK_REJECTED,
         _("Plesk rejected the request as malformed."),
         _("Report it to support with the order log: this is a defect."),
+    ),
+    (
+        PLESK_SETTINGS_INVALID,
+        _("The server's address, fingerprint or CA bundle is not valid."),
+        _(
+            "Give the panel's IP address or host name, its SHA-256 fingerprint as 64 "
+            "hex digits (AB:12:...), or a CA bundle of PEM certificates."
+        ),
     ),
     (
         CA_UNREACHABLE,

@@ -4,7 +4,11 @@ fingerprint, add the server with it, sync it, change it; refusals keep nothing."
 import socket
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rest_framework.exceptions import ValidationError
 
+from apps.api.serializers.fleet import check_host
 from apps.ca import errors as catalogue
 from apps.fleet.models import PleskServer, Site
 
@@ -104,3 +108,50 @@ def test_an_unreachable_panel_is_503_with_retry_after(api, fleet):
     assert response.status_code == 503
     assert response["Retry-After"]
     assert response.json()["code"] == catalogue.PLESK_UNREACHABLE
+
+
+# Hosts that no socket can look up: an IPv6 zone (one "label" past 63 characters
+# for Python's IDNA codec), a label too long, empty labels, a bare word.
+BAD_HOSTS = [
+    "fe80::1%" + "a" * 70,
+    "[::1%eth0]",
+    "a" * 64 + ".example",
+    "x..example",
+    "panel",
+    "",
+]
+
+
+@pytest.mark.parametrize("host", BAD_HOSTS)
+def test_a_host_no_socket_can_use_is_a_400_with_a_code(api, personas, panel, host):
+    client = api("staff")
+    read = client.post(
+        "/api/v1/servers/fingerprint/", {"host": host, "port": 443}, format="json"
+    )
+    assert read.status_code == 400, read.content
+    assert read.json()["code"] == catalogue.API_INVALID
+    assert "host" in read.json()["fields"]
+
+    added = add(client, panel, host=host)
+    assert added.status_code == 400, added.content
+    assert "host" in added.json()["fields"]
+    assert not PleskServer.objects.filter(name="panel-one").exists()
+
+
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.builds(
+            lambda address, zone: f"{address}%{zone}",
+            st.ip_addresses(v=6).map(str),
+            st.text(min_size=1, max_size=100),
+        ),
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_every_host_accepted_can_be_looked_up_by_a_socket(text):
+    try:
+        host = check_host(text)
+    except ValidationError:
+        return
+    host.encode("idna")  # what socket.getaddrinfo and TLS SNI do with it

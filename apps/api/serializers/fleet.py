@@ -1,15 +1,12 @@
 """Servers, sites and accounts as the API shows them."""
 
-import ipaddress
-import re
-
-from cryptography import x509
 from rest_framework import serializers
 
 from apps.accounts.models import Account
-from apps.core import names
+from apps.ca.errors import CertfleetError
 from apps.fleet.filters import CertState
 from apps.fleet.models import PleskServer, Site
+from apps.fleet.services import identity
 
 
 class AccountSerializer(serializers.ModelSerializer):
@@ -83,14 +80,12 @@ class ServerSerializer(serializers.ModelSerializer):
         return check_fingerprint(value)
 
     def validate_ca_bundle(self, value: str) -> str:
-        if value.strip():
-            try:
-                x509.load_pem_x509_certificates(value.encode())
-            except ValueError as exc:
-                raise serializers.ValidationError(
-                    "The CA bundle must be one or more PEM certificates."
-                ) from exc
-        return value
+        try:
+            return identity.ca_bundle(value)
+        except CertfleetError as exc:
+            raise serializers.ValidationError(
+                "The CA bundle must be one or more PEM certificates."
+            ) from exc
 
 
 class ServerUpdateSerializer(ServerSerializer):
@@ -137,15 +132,11 @@ class SyncResultSerializer(serializers.Serializer):
 
 
 def check_host(value: str) -> str:
-    """A panel's host: an IP address or a domain name (stored in A-label form)."""
-    text = value.strip()
+    """A panel's host: an IP address (no IPv6 zone) or a domain name (stored in
+    A-label form)."""
     try:
-        return str(ipaddress.ip_address(text.strip("[]")))
-    except ValueError:
-        pass
-    try:
-        return names.to_ascii(text)
-    except names.InvalidName as exc:
+        return identity.panel_host(value)
+    except CertfleetError as exc:
         raise serializers.ValidationError(
             "Give the panel's IP address or host name."
         ) from exc
@@ -153,14 +144,12 @@ def check_host(value: str) -> str:
 
 def check_fingerprint(value: str) -> str:
     """A SHA-256 fingerprint in hex (colons and spaces allowed), as colon hex."""
-    digits = re.sub(r"[\s:]", "", value).upper()
-    if not digits:
-        return ""
-    if not re.fullmatch(r"[0-9A-F]{64}", digits):
+    try:
+        return identity.fingerprint(value)
+    except CertfleetError as exc:
         raise serializers.ValidationError(
             "A SHA-256 fingerprint is 64 hex digits, e.g. AB:12:... (32 pairs)."
-        )
-    return ":".join(digits[i : i + 2] for i in range(0, 64, 2))
+        ) from exc
 
 
 class CurrentCertificateSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from apps.audit.services import record
 from apps.fleet.models import PleskServer
 from apps.fleet.plesk import PleskClient
+from apps.fleet.services import identity
 from apps.fleet.services.accounts import provider_account
 
 logger = logging.getLogger(__name__)
@@ -36,12 +37,15 @@ def register_server(
 ) -> PleskServer:
     """Connect to the panel, read its version and GUID, save it, schedule syncs.
 
-    Raises CertfleetError (nothing saved) when the panel cannot be reached, its TLS
+    Raises CertfleetError (nothing saved) when the fingerprint or CA bundle is
+    malformed (7112, before any connection), the panel cannot be reached, its TLS
     identity differs from the pinned fingerprint or CA bundle, or it refuses us.
     """
     unknown = set(settings) - SETTINGS
     if unknown:
         raise TypeError(f"unknown server settings: {', '.join(sorted(unknown))}")
+    fingerprint_sha256 = identity.fingerprint(fingerprint_sha256)
+    ca_bundle = identity.ca_bundle(ca_bundle)
     server = PleskServer.objects.filter(name=name).first() or PleskServer(name=name)
     for field, value in dict(
         host=host.strip(),
@@ -49,7 +53,7 @@ def register_server(
         auth=auth,
         login=login,
         secret=secret,
-        fingerprint_sha256=fingerprint_sha256.strip().upper(),
+        fingerprint_sha256=fingerprint_sha256,
         ca_bundle=ca_bundle,
         https_port=https_port,
         **settings,
