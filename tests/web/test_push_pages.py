@@ -42,6 +42,8 @@ def test_progress_polls_until_every_site_is_finished(client, personas, running_p
     assert 'id="push-finished"' in page
     assert 'data-code="-9019"' in page and "What to do:" in page
     assert "Retry 1 failed site" in page
+    orders = f"/certificates/orders/?push={running_push.pk}&amp;error_code=-9019"
+    assert orders in page
 
 
 def test_retry_sends_the_failed_sites_again(client, personas, running_push):
