@@ -8,7 +8,6 @@ Run again, it replays its answers: no second import, no second push.
 """
 
 import os
-import shutil
 import subprocess
 import uuid
 
@@ -21,6 +20,7 @@ from apps.bulk.targets import TARGET_KINDS
 from apps.certificates.models import Order
 from apps.fleet.models import Site
 from apps.vouchers.models import Voucher
+from tests.fixtures import services
 from tests.pipeline import helpers
 
 pytestmark = pytest.mark.slow
@@ -67,9 +67,14 @@ def check_outcome(orders: list[Order], result: subprocess.CompletedProcess) -> N
         assert "every site secured" in result.stdout
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+@pytest.fixture
+def curl() -> str:
+    """curl's path; without it a skip, or a failure in CI."""
+    return services.program("curl", "curl")
+
+
 def test_curl_script_imports_pushes_and_waits(
-    transactional_db, celery_worker, registered_sandbox, live_server, tmp_path
+    curl, transactional_db, celery_worker, registered_sandbox, live_server, tmp_path
 ):
     server = registered_sandbox.servers[-1]
     targets = Site.objects.filter(

@@ -8,6 +8,7 @@ from apps.ca.backends.acme import AcmeBackend
 from apps.ca.errors import CertfleetError
 from apps.ca.models import CertificateAuthority
 from apps.sandbox.ca.pebble import PebbleMissing, start_pebble
+from tests.fixtures import services
 
 from .conftest import assert_code
 from .site import make_csr, make_key
@@ -17,10 +18,11 @@ EAB_KEY = "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W"
 
 
 def _pebble(dns, eab=None):
+    """Pebble on loopback; without it a skip, or a failure in CI."""
     try:
         return start_pebble((dns.host, dns.port), eab)
     except PebbleMissing as missing:
-        pytest.skip(str(missing))
+        services.missing(str(missing))
 
 
 @pytest.fixture(scope="module")
