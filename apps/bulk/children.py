@@ -57,7 +57,7 @@ class Child:
             f"{self.name}: no {what} in {timeout:.0f}s; see {self.log_path}"
         )
 
-    def stop(self, timeout: float = 30.0) -> None:
+    def stop(self, timeout: float = 10.0) -> None:
         if not self.running():
             return
         self._signal(signal.SIGTERM)

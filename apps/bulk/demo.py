@@ -29,6 +29,7 @@ class Setup:
     voucher: Voucher
     servers: list[PleskServer] = field(default_factory=list)
     password: str = ""
+    vouchers: list[dict] = field(default_factory=list)
 
 
 def provider_account() -> Account:
@@ -49,9 +50,10 @@ def staff_login(provider: Account) -> tuple[User, str]:
     return user, password
 
 
-def persona_logins() -> list[tuple[str, str, str]]:
+def persona_logins(vouchers: list[dict] = ()) -> list[tuple[str, str, str]]:
     """(role, username, password) for a synced reseller and one of its customers,
-    so each persona of the portal can be tried; fresh passwords each run."""
+    so each persona of the portal can be tried; fresh passwords each run. Vouchers
+    of the state file marked with a "holder" go to that persona's account."""
     customer = (
         Account.objects.filter(kind=Account.Kind.CUSTOMER, parent__kind="reseller")
         .filter(sites__state=Site.State.ACTIVE)
@@ -68,6 +70,9 @@ def persona_logins() -> list[tuple[str, str, str]]:
         user.set_password(password)
         user.save()
         logins.append((role, role, password))
+        for entry in vouchers:
+            if entry.get("holder") == role:
+                import_voucher(entry, account)
     return logins
 
 
@@ -133,7 +138,9 @@ def register_sandbox(state: dict, sync: bool = True) -> Setup:
 
         for server in servers:
             sync_server(server)
-    return Setup(provider, staff, authority, voucher, servers, password)
+    return Setup(
+        provider, staff, authority, voucher, servers, password, state["vouchers"]
+    )
 
 
 def _served(site: Site) -> str:

@@ -45,6 +45,15 @@ def super_voucher(uses: int) -> dict:
     }
 
 
+def persona_vouchers() -> list[dict]:
+    """Smaller vouchers the demo hands to a reseller and a customer, so those
+    personas have something to assign and to redeem."""
+    return [
+        {**super_voucher(uses=20), "code": "RESELLERPACK2026", "holder": "reseller"},
+        {**super_voucher(uses=3), "code": "CUSTOMERSITE2026", "holder": "customer"},
+    ]
+
+
 def start(servers: int = 3, sites: int = 300, seed: int = 1) -> Running:
     """DNS, then the fleet registering its names there, then the CA resolving
     through it; a super voucher with a use for every site (and room to spare)."""
@@ -57,21 +66,22 @@ def start(servers: int = 3, sites: int = 300, seed: int = 1) -> Running:
     try:
         fleet = start_fleet(servers=servers, sites=sites, dns=dns, seed=seed)
         ca = start_ca("127.0.0.1", dns=(dns.host, dns.port))
-        voucher = super_voucher(uses=max(10, sites * 3))
-        ca.add_voucher(
-            voucher["code"],
-            voucher["kind"],
-            voucher["networks"],
-            uses=voucher["uses"],
-            platform=voucher["platform"],
-            certificate_days=voucher["certificate_days"],
-        )
+        vouchers = [super_voucher(uses=max(10, sites * 3)), *persona_vouchers()]
+        for voucher in vouchers:
+            ca.add_voucher(
+                voucher["code"],
+                voucher["kind"],
+                voucher["networks"],
+                uses=voucher["uses"],
+                platform=voucher["platform"],
+                certificate_days=voucher["certificate_days"],
+            )
     except BaseException:
         for part in (ca, fleet, dns):
             if part is not None:
                 part.stop()
         raise
-    return Running(dns, fleet, ca, [voucher])
+    return Running(dns, fleet, ca, vouchers)
 
 
 def _servers(fleet) -> list[dict]:

@@ -94,8 +94,15 @@ class Command(BaseCommand):
         run.start_beat()
         run.say(f"\nportal: http://127.0.0.1:{port}/   (Ctrl-C stops everything)")
         logins = [("staff", setup.staff.username, setup.password)]
-        for role, username, password in logins + demo.persona_logins():
+        personas = demo.persona_logins(setup.vouchers)
+        for role, username, password in logins + personas:
             run.say(f"  {role:9s} login {username} / {password}")
+        for entry in setup.vouchers:
+            if entry.get("holder"):
+                run.say(
+                    f"  the {entry['holder']} holds voucher {entry['code']} "
+                    f"({entry['uses']} uses)"
+                )
         try:
             while web.running():
                 time.sleep(1.0)
