@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.fixtures.services import missing
 from tests.web.conftest import fleet  # noqa: F401  (the page tests' small fleet)
 
 CHROMIUM = "/usr/bin/chromium"
@@ -32,7 +33,7 @@ def browser():
     running in this thread while it is up, so the test's own (synchronous) ORM
     calls are allowed meanwhile, and everything stops before the next module."""
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+        missing("Debian's chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")

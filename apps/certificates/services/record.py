@@ -37,6 +37,12 @@ def record(order: Order) -> Certificate:
 
     site = order.site
     with transaction.atomic():
+        # Idempotent: a worker that died after this committed but before the step
+        # was logged resumes here, and must not record (or spend) a second time.
+        done = Order.objects.select_for_update().get(pk=order.pk).certificate
+        if done is not None:
+            order.certificate = done
+            return done
         certificate = Certificate.objects.create(
             site=site,
             cert_pem=order.issued_cert_pem,
