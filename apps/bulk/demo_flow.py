@@ -93,6 +93,15 @@ class Demo:
             f"{self.options.concurrency} processes ({total} in all)"
         )
 
+    def revive_workers(self) -> None:
+        """Start again a worker that died. kombu's filesystem transport can stop a
+        worker on a half-written message file (celery/kombu#1551); a real
+        deployment's supervisor does this, and leases give its orders back."""
+        for child in self.children:
+            if child.name.startswith("worker") and not child.running():
+                self.say(f"\n{child.name} stopped (see {child.log_path}); restarting\n")
+                child.start()
+
     def start_beat(self) -> None:
         """The scheduler: renewals, health checks, digests, stalled pushes."""
         beat = Child(
@@ -129,6 +138,7 @@ class Demo:
             if state.complete and state.running == 0:
                 self.say("\n")
                 return
+            self.revive_workers()
             if time.monotonic() - last_resume > RESUME_EVERY:
                 services.resume_stalled(push)
                 last_resume = time.monotonic()

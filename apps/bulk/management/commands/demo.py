@@ -105,6 +105,7 @@ class Command(BaseCommand):
                 )
         try:
             while web.running():
+                run.revive_workers()
                 time.sleep(1.0)
         except KeyboardInterrupt:
             run.say("\nstopping")
