@@ -142,3 +142,42 @@ def test_a_rollback_plesk_refuses_is_reported_with_what_is_left(setup):
         order.installed_name,
         order.temp_certificate_name,
     }
+
+
+@pytest.fixture
+def quick_probe(setup):
+    """The CA gives up looking for the temporary certificate after 2 s (180 s real)."""
+    desk = setup.sandbox.ca.desk
+    saved = desk.probe_deadline, desk.probe_interval
+    desk.probe_deadline, desk.probe_interval = 2.0, 0.1
+    yield
+    desk.probe_deadline, desk.probe_interval = saved
+
+
+@pytest.mark.parametrize(
+    ("where", "code"),
+    [
+        ("binding the temporary certificate", errors.PLESK_FAILED),
+        ("the CA's probe before the real order", errors.TEMP_CERT_NOT_SEEN),
+    ],
+)
+def test_failures_around_the_temporary_certificate_roll_back(
+    setup, quick_probe, where, code
+):
+    (site,) = pick_sites()
+    voucher = fresh_voucher(setup)
+    before = served(site)
+    faults = _faults(setup, site)
+    for operator in ("site", "webspace"):
+        if code == errors.PLESK_FAILED:
+            faults.error_packet(operator, "set", code=1023, times=1)
+        else:  # Plesk answers ok but the site keeps serving what it did
+            faults.swallow(operator, "set", times=1)
+
+    order = _run(_order(setup, site, voucher))
+
+    assert (order.state, order.error_code) == (Order.State.FAILED, code), where
+    assert order.error_message and order.error_advice
+    assert served(site) == before
+    assert _added(setup, site) == []
+    assert _uses(voucher) == (0, 0)
