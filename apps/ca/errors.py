@@ -83,6 +83,7 @@ NAME_INVALID = 7005
 ORDER_IN_PROGRESS = 7006
 NAME_NOT_ON_SITE = 7007
 ACCOUNT_UNKNOWN = 7008
+NO_SITE_MATCHED = 7009
 PLESK_AUTH = 7101
 PLESK_NOT_FOUND = 7102
 PLESK_UNSUPPORTED = 7103
@@ -95,6 +96,7 @@ PLESK_FAILED = 7109
 PLESK_TIMEOUT = 7110
 PLESK_REJECTED = 7111
 PLESK_SETTINGS_INVALID = 7112
+SERVER_ALREADY_ADDED = 7113
 CA_UNREACHABLE = 7201
 CA_MALFORMED = 7202
 CA_TLS = 7203
@@ -392,6 +394,14 @@ _ENTRIES = [
         _("Check the account id against your list of resellers and customers."),
     ),
     (
+        NO_SITE_MATCHED,
+        _("No active site of yours matches the push's names or filter."),
+        _(
+            "Check the names (or the filter) against your sites list; sync the "
+            "server first if a site is new."
+        ),
+    ),
+    (
         PLESK_AUTH,
         _("The Plesk server refused our credentials."),
         _(
@@ -464,6 +474,14 @@ _ENTRIES = [
         _(
             "Give the panel's IP address or host name, its SHA-256 fingerprint as 64 "
             "hex digits (AB:12:...), or a CA bundle of PEM certificates."
+        ),
+    ),
+    (
+        SERVER_ALREADY_ADDED,
+        _("This Plesk server is already in the fleet (same panel GUID)."),
+        _(
+            "Open the existing server instead; adding it twice would list its sites "
+            "twice and order their certificates again."
         ),
     ),
     (

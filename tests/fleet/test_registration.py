@@ -52,3 +52,15 @@ def test_a_fingerprint_in_any_spelling_is_kept_as_colon_hex(fleet):
     plain = srv.fingerprint_sha256.replace(":", "").lower()
     server = _register(srv, fingerprint_sha256=f" {plain} ")
     assert server.fingerprint_sha256 == srv.fingerprint_sha256.upper()
+
+
+@pytest.mark.django_db
+def test_the_same_panel_cannot_be_added_twice(fleet):
+    first = _register(fleet.server(1))
+    with pytest.raises(CertfleetError) as refused:
+        _register(fleet.server(1), name="same panel, another name")
+    assert refused.value.code == errors.SERVER_ALREADY_ADDED
+    assert first.name in refused.value.detail
+    assert list(PleskServer.objects.all()) == [first]
+    # Registering it again under its own name updates it (e.g. a new secret).
+    assert _register(fleet.server(1)).pk == first.pk

@@ -8,6 +8,8 @@ from django.db import transaction
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from apps.audit.services import record
+from apps.ca import errors
+from apps.ca.errors import CertfleetError
 from apps.fleet.models import PleskServer
 from apps.fleet.plesk import PleskClient
 from apps.fleet.services import identity
@@ -62,6 +64,9 @@ def register_server(
     server.protocol_version = ""  # ask the server again
     with PleskClient.for_server(server) as client:
         info = client.server_info()
+    twin = PleskServer.objects.filter(guid=info.guid).exclude(pk=server.pk).first()
+    if info.guid and twin is not None:
+        raise CertfleetError(errors.SERVER_ALREADY_ADDED, detail=f"it is {twin.name}")
     server.guid = info.guid
     server.plesk_version = info.plesk_version
     server.protocol_version = info.protocol_version
