@@ -17,9 +17,14 @@ venv: $(STAMP)
 # Sets up a fresh machine and runs the main job: a bulk push of a super voucher onto
 # the sandbox fleet through real Celery workers; then serves the portal (EXIT=1 stops
 # after the summary).
+# Each run starts from a new fleet and an empty embedded database.
 demo: $(STAMP)
+	rm -rf var/certfleet.sqlite3 var/certfleet.sqlite3-wal var/certfleet.sqlite3-shm \
+		var/broker var/sandbox
 	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py demo $(if $(EXIT),--exit,) $(if $(SITES),--sites $(SITES),)
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py demo $(if $(EXIT),--exit,) $(if $(SITES),--sites $(SITES),) \
+		$(if $(PORT),--port $(PORT),)
 
 # Sets up and runs every test. DATABASE_URL / REDIS_URL select PostgreSQL and Redis.
 test: $(STAMP)

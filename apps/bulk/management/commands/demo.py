@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import sys
 import time
 
@@ -13,18 +14,41 @@ from apps.bulk.children import Child, manage
 from apps.certificates.models import OrderStep
 
 
+def port_is_free(port: int) -> None:
+    """Fail before the long run, not after it, when the portal could not listen."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise CommandError(
+                f"port {port} is in use ({exc.strerror}); choose another with "
+                f"`make demo PORT=8001` (or --port)"
+            ) from exc
+
+
 class Command(BaseCommand):
     help = "Push a super voucher onto the sandbox fleet through real Celery workers."
 
     def add_arguments(self, parser):
-        parser.add_argument("--exit", action="store_true", dest="exit_after")
-        parser.add_argument("--sites", type=int, default=300)
-        parser.add_argument("--servers", type=int, default=3)
-        parser.add_argument("--workers", type=int, default=2)
-        parser.add_argument("--concurrency", type=int, default=4)
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--exit",
+            action="store_true",
+            dest="exit_after",
+            help="stop after the summary instead of serving the portal",
+        )
+        parser.add_argument("--sites", type=int, default=300, help="sandbox sites")
+        parser.add_argument("--servers", type=int, default=3, help="Plesk servers")
+        parser.add_argument("--workers", type=int, default=2, help="worker processes")
+        parser.add_argument(
+            "--concurrency", type=int, default=4, help="processes per worker"
+        )
+        parser.add_argument(
+            "--port", type=int, default=8000, help="where the portal listens"
+        )
 
     def handle(self, *args, **opts):
+        if not opts["exit_after"]:
+            port_is_free(opts["port"])
         options = demo_flow.Options(
             **{k: opts[k] for k in demo_flow.Options.__dataclass_fields__}
         )
@@ -109,3 +133,5 @@ class Command(BaseCommand):
                 time.sleep(1.0)
         except KeyboardInterrupt:
             run.say("\nstopping")
+            return
+        raise CommandError(f"the portal stopped; see {web.log_path}")
