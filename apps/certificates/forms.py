@@ -33,7 +33,12 @@ class RedeemForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        sites = Site.objects.filter(state=Site.State.ACTIVE).order_by("name")
+        # An alias is secured through its site's certificate, not one of its own.
+        sites = (
+            Site.objects.filter(state=Site.State.ACTIVE)
+            .exclude(kind=Site.Kind.ALIAS)
+            .order_by("name")
+        )
         self.fields["site"].queryset = scope(sites, user)
         if not self.is_bound and user.email:
             self.initial.setdefault("contact_email", user.email)

@@ -4,6 +4,8 @@ another tenant, answers 404; provider-only pages answer 404 to everyone else."""
 import pytest
 from django.urls import reverse
 
+from apps.fleet.models import Site
+
 pytestmark = pytest.mark.django_db
 
 
@@ -102,3 +104,17 @@ def test_anonymous_gets_the_login_page_for_every_url(client, personas, fleet):
         response = request(client, method, url, data)
         assert response.status_code == 302, (method, url)
         assert response["Location"].startswith(reverse("login")), url
+
+
+def test_redeem_does_not_offer_aliases(client, personas, fleet):
+    Site.objects.create(
+        server=fleet.site_a.server,
+        owner=personas.customer_a1,
+        name="alias-a.example",
+        display_name="alias-a.example",
+        kind=Site.Kind.ALIAS,
+        parent=fleet.site_a,
+    )
+    client.force_login(personas.customer_a1_user)
+    page = client.get(reverse("certificates:redeem")).content.decode()
+    assert "shop-a.example" in page and "alias-a.example" not in page
