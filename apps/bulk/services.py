@@ -144,13 +144,20 @@ def finish_if_complete(push: Push) -> bool:
 
 
 def retry_failed(push: Push, *, user=None) -> int:
-    """Run every failed order of the push again; the number sent."""
+    """Run every failed order of the push again; the number sent. A site busy
+    with another order (7006) is left failed for now and logged."""
     from apps.certificates.services import retry_order
 
     failed = Order.objects.filter(push=push, state=Order.State.FAILED)
     count = 0
     for order in failed.select_related("site", "voucher"):
-        retry_order(order, user=user)
+        try:
+            retry_order(order, user=user)
+        except CertfleetError as exc:
+            if exc.code != errors.ORDER_IN_PROGRESS:
+                raise
+            logger.info("push %s site %s: not retried: %s", push.pk, order.site, exc)
+            continue
         count += 1
     if count:
         Push.objects.filter(pk=push.pk).update(

@@ -96,6 +96,17 @@ class Order(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["push", "state"])]
+        constraints = [
+            # One order at a time per site, whoever starts it. An order the CA
+            # holds for review blocks a new one through its held voucher use
+            # (apps.vouchers.redemption.refuse_if_held), not here: it may wait
+            # for weeks and is not running.
+            models.UniqueConstraint(
+                fields=["site"],
+                condition=models.Q(state__in=["pending", "running"]),
+                name="one_active_order_per_site",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"order {self.pk} for {self.site_id}"

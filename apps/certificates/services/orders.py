@@ -8,7 +8,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 
@@ -43,17 +43,36 @@ def send(order: Order, countdown: float = 0) -> None:
 
 
 def create(*, site, voucher, requested_by, contact_email, kind, push) -> Order:
+    """The order row, or 7006 when the site has one pending or running (the
+    database's one_active_order_per_site decides between racing callers)."""
     authority = push.authority if push and push.authority_id else None
-    return Order.objects.create(
-        site=site,
-        voucher=voucher,
-        authority=authority or default_authority(),
-        push=push,
-        kind=kind,
-        names=[site.name],
-        contact_email=contact_email,
-        requested_by=requested_by,
-    )
+    try:
+        with transaction.atomic():
+            return Order.objects.create(
+                site=site,
+                voucher=voucher,
+                authority=authority or default_authority(),
+                push=push,
+                kind=kind,
+                names=[site.name],
+                contact_email=contact_email,
+                requested_by=requested_by,
+            )
+    except IntegrityError:
+        refuse_if_active(site)
+        raise
+
+
+def refuse_if_active(site, order: Order | None = None) -> None:
+    """7006 when another order for `site` is pending or running."""
+    active = Order.objects.filter(site=site, state__in=ACTIVE)
+    if order is not None:
+        active = active.exclude(pk=order.pk)
+    running = active.values_list("pk", flat=True).first()
+    if running is not None:
+        raise CertfleetError(
+            errors.ORDER_IN_PROGRESS, f"order {running} for {site.name}"
+        )
 
 
 # How an order ended, as the lifecycle notices name it.
@@ -119,8 +138,7 @@ def start_order(
     """
     from apps.vouchers import services as vouchers
 
-    if Order.objects.filter(site=site, state__in=ACTIVE).exists():
-        raise CertfleetError(errors.ORDER_IN_PROGRESS, site.name)
+    refuse_if_active(site)
     further = sitenames.further_names(site, site.name.lower(), names or [])
     with transaction.atomic():
         order = create(
@@ -192,16 +210,23 @@ def retry_order(order: Order, *, user=None) -> Order:
 
     if order.state != Order.State.FAILED:
         return order
-    with transaction.atomic():
-        if order.voucher_id and not order.issued_cert_pem:
-            vouchers.reserve(order.voucher, order)
-        order.state = Order.State.PENDING
-        order.error_code = None
-        order.error_message = order.error_advice = ""
-        order.finished_at = None
-        order.lease_until = None
-        order.attempts = 0
-        order.save()
-        audit.record("order.retried", order, actor=user, account=order.site.owner)
-        transaction.on_commit(lambda: send(order))
+    refuse_if_active(order.site, order)
+    try:
+        with transaction.atomic():
+            if order.voucher_id and not order.issued_cert_pem:
+                vouchers.reserve(order.voucher, order)
+            order.state = Order.State.PENDING
+            order.error_code = None
+            order.error_message = order.error_advice = ""
+            order.finished_at = None
+            order.lease_until = None
+            order.attempts = 0
+            order.save()
+            audit.record("order.retried", order, actor=user, account=order.site.owner)
+            transaction.on_commit(lambda: send(order))
+    except IntegrityError:
+        # Another order for the site started meanwhile: nothing above was kept.
+        order.refresh_from_db()
+        refuse_if_active(order.site, order)
+        raise
     return order
