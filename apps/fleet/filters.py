@@ -47,6 +47,21 @@ class CertState:
     ]
 
 
+def secured(now: dt.datetime | None = None) -> Q:
+    """What "secured" means everywhere (site lists, push filters): the site's
+    current certificate is active (not revoked, not replaced) and not expired."""
+    now = now or clock.now()
+    return Q(current_certificate__status=Certificate.Status.ACTIVE) & Q(
+        current_certificate__not_after__gt=now
+    )
+
+
+def unsecured(queryset: QuerySet, now: dt.datetime | None = None) -> QuerySet:
+    """The sites of `queryset` that are not secured: no certificate, or one that
+    was revoked, replaced or has expired."""
+    return queryset.exclude(pk__in=Site.objects.filter(secured(now)).values("pk"))
+
+
 def with_certificate_status(queryset: QuerySet, now: dt.datetime | None = None):
     """Annotate sites with `health_ok`, `last_order_state`, `last_error_code` and
     `cert_state` (one of CertState)."""
@@ -60,9 +75,7 @@ def with_certificate_status(queryset: QuerySet, now: dt.datetime | None = None):
         "-created_at", "-pk"
     )
     soon = now + dt.timedelta(days=EXPIRING_DAYS)
-    active = Q(current_certificate__status=Certificate.Status.ACTIVE) & Q(
-        current_certificate__not_after__gt=now
-    )
+    active = secured(now)
     return queryset.annotate(
         health_ok=Subquery(latest_health.values("ok")[:1]),
         last_order_state=Subquery(latest_order.values("state")[:1]),

@@ -28,7 +28,7 @@ from OpenSSL import SSL
 from apps.audit.services import record as audit
 from apps.ca.models import CertificateAuthority
 from apps.certificates.lifecycle import config, probe
-from apps.certificates.models import HealthCheck
+from apps.certificates.models import Certificate, HealthCheck
 from apps.core import clock
 from apps.fleet.models import Site
 
@@ -123,7 +123,7 @@ def evaluate(
         check.days_left = (served.leaf.not_valid_after_utc - now) // dt.timedelta(
             days=1
         )
-        check.error = "; ".join(_problems(check))
+        check.error = "; ".join(_problems(check) + _revoked(site, check))
         check.ok = not check.error
     previous = latest_by_site([site.pk]).get(site.pk)
     check.save()
@@ -153,6 +153,16 @@ def _problems(check: HealthCheck) -> list[str]:
     if check.days_left is not None and check.days_left < 0:
         problems.append("certificate has expired")
     return problems
+
+
+def _revoked(site: Site, check: HealthCheck) -> list[str]:
+    """A revoked certificate of the site, still served, is no health at all."""
+    revoked = Certificate.objects.filter(
+        site=site, status=Certificate.Status.REVOKED
+    ).values_list("fingerprint_sha256", flat=True)
+    if any(_plain(fp) == check.served_fingerprint for fp in revoked):
+        return ["certificate has been revoked"]
+    return []
 
 
 def is_drift(check: HealthCheck) -> bool:

@@ -61,9 +61,7 @@ def revoke(*, user, site: Site, serial_text: str, confirm: bool) -> Certificate:
         # TODO: revoke through ACME (RFC 8555 revokeCert) once the ACME backend has it
         raise CertfleetError(errors.REVOKE_UNSUPPORTED, str(authority or "none"))
 
-    attempt = Revocation.objects.create(
-        certificate=certificate, requested_by=user, started_at=clock.now()
-    )
+    attempt = claim(certificate, user)
     try:
         _prove_and_revoke(attempt, authority)
     except CertfleetError as exc:
@@ -77,6 +75,30 @@ def revoke(*, user, site: Site, serial_text: str, confirm: bool) -> Certificate:
     # Revoked either way; a failed restore raises ROLLBACK_FAILED with what to undo.
     control.restore(attempt)
     return certificate
+
+
+def claim(certificate: Certificate, user) -> Revocation:
+    """Record the attempt, first in line for the site: under a lock on the site's
+    row, a certificate revoked meanwhile is -6029 and a revocation still running
+    on the site (a temporary certificate of its own is bound there) is 7006;
+    either way the site is not touched."""
+    with transaction.atomic():
+        Site.objects.select_for_update().filter(pk=certificate.site_id).first()
+        certificate.refresh_from_db(fields=["status", "revoked_at"])
+        if certificate.status == Certificate.Status.REVOKED:
+            raise CertfleetError(errors.ALREADY_REVOKED, certificate.serial_hex)
+        running = Revocation.objects.filter(
+            certificate__site_id=certificate.site_id, state=Revocation.State.RUNNING
+        ).first()
+        if running is not None:
+            raise CertfleetError(
+                errors.ORDER_IN_PROGRESS,
+                f"revocation {running.pk} of certificate {running.certificate_id} "
+                f"is still running on {certificate.site.name}",
+            )
+        return Revocation.objects.create(
+            certificate=certificate, requested_by=user, started_at=clock.now()
+        )
 
 
 def authority_of(certificate: Certificate) -> CertificateAuthority | None:
