@@ -35,6 +35,7 @@ _API_CODES: list[tuple[type[exceptions.APIException], int]] = [
 _STATUS_BY_CODE = {
     catalogue.INTERNAL: 500,
     catalogue.ORDER_IN_PROGRESS: 409,
+    catalogue.NO_SITE_MATCHED: 400,
     catalogue.VOUCHER_NOT_YOURS: 403,
     catalogue.API_INVALID: 400,
     catalogue.API_MALFORMED: 400,

@@ -41,7 +41,8 @@ def resolve(
     contact_email: str = "",
 ) -> tuple[Any, list[Site], dict, str]:
     """(voucher, sites, target, contact_email); a ValidationError names what is
-    wrong (unknown names, an empty selection)."""
+    wrong (unknown names, filter keys or accounts); an empty selection raises
+    CertfleetError NO_SITE_MATCHED."""
     from apps.bulk.services import select_sites
     from apps.vouchers.services import find_voucher
 
@@ -54,12 +55,24 @@ def resolve(
         try:
             sites = list(select_sites(user, target))
         except CertfleetError as exc:
-            if exc.code != errors.ACCOUNT_UNKNOWN:
+            if exc.code not in (errors.ACCOUNT_UNKNOWN, errors.API_INVALID):
                 raise
-            raise ValidationError({"filter": [str(exc)]}) from exc
+            raise ValidationError({"filter": [_told(exc)]}) from exc
     if not sites:
-        raise ValidationError({"non_field_errors": ["No site matches the target."]})
+        raise CertfleetError(errors.NO_SITE_MATCHED, _described(names, filters))
     return voucher, sites, target, contact_email
+
+
+def _told(exc: CertfleetError) -> str:
+    """An unknown account keeps its catalogue code in the words; a bad key is told
+    as what was wrong."""
+    return exc.detail if exc.code == errors.API_INVALID else str(exc)
+
+
+def _described(names: list[str] | None, filters: dict | None) -> str:
+    if names is not None:
+        return f"names: {', '.join(names[:_SHOWN])}"
+    return f"filter: {filters or 'every active site'}"
 
 
 def sites_named(user: Any, names: list[str]) -> list[Site]:

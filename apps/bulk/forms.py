@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Account
 from apps.accounts.scoping import scope
+from apps.bulk.targets import MAX_EXPIRING_DAYS
 from apps.core.names import InvalidName, to_ascii
 from apps.fleet.models import PleskServer
 from apps.vouchers import networks
@@ -47,7 +48,10 @@ class PushForm(forms.Form):
         required=False, label=_("Only sites not yet secured")
     )
     expiring_days = forms.IntegerField(
-        required=False, min_value=0, label=_("Or expiring within (days)")
+        required=False,
+        min_value=0,
+        max_value=MAX_EXPIRING_DAYS,
+        label=_("Or expiring within (days)"),
     )
     csv_file = forms.FileField(
         required=False,

@@ -16,12 +16,28 @@ from apps.vouchers.models import Voucher
 
 # Aliases ride on their site's certificate; they are not targets of their own.
 TARGET_KINDS = [Site.Kind.SUBSCRIPTION, Site.Kind.SITE, Site.Kind.SUBDOMAIN]
+# The keys a filter may have; any other (a typo) is refused, never ignored, so a
+# misspelled filter cannot widen a push to every site.
+FILTER_KEYS = (
+    "server",
+    "reseller",
+    "customer",
+    "ip_range",
+    "not_secured",
+    "expiring_days",
+    "names",
+)
+MAX_EXPIRING_DAYS = 3650
+_ACCOUNT_KINDS = {"reseller": Account.Kind.RESELLER, "customer": Account.Kind.CUSTOMER}
 
 
 def select_sites(user, filters: dict) -> QuerySet[Site]:
     """Active sites the user may see, narrowed by the filter's fields:
     server (id), reseller / customer (account id), ip_range ("127.0.1.0/24" or
-    "first-last"), not_secured (bool), expiring_days (int)."""
+    "first-last"), not_secured (bool), expiring_days (int, 0 to 3650); "names"
+    is the page's list, narrowed by the caller. Any other key is refused with
+    API_INVALID."""
+    check_filter(filters)
     sites = scoping.scope(Site.objects.all(), user).filter(
         state=Site.State.ACTIVE, kind__in=TARGET_KINDS
     )
@@ -34,11 +50,37 @@ def select_sites(user, filters: dict) -> QuerySet[Site]:
     if filters.get("not_secured"):
         sites = sites.filter(current_certificate__isnull=True)
     if filters.get("expiring_days") not in (None, ""):
-        until = clock.now() + timedelta(days=int(filters["expiring_days"]))
+        days = expiring_days(filters["expiring_days"])
+        until = clock.now() + timedelta(days=days)
         sites = sites.filter(current_certificate__not_after__lte=until)
     if filters.get("ip_range"):
         sites = _in_range(sites, filters["ip_range"])
     return sites.select_related("server", "owner").order_by("server_id", "name")
+
+
+def check_filter(filters: dict) -> None:
+    """Refuse keys a filter does not have (e.g. "ip-range", "server_id")."""
+    unknown = sorted(str(key) for key in filters if key not in FILTER_KEYS)
+    if unknown:
+        raise CertfleetError(
+            errors.API_INVALID,
+            f"unknown filter key(s): {', '.join(unknown)}; "
+            f"known: {', '.join(FILTER_KEYS[:-1])}",
+        )
+
+
+def expiring_days(value) -> int:
+    """A whole number of days, 0 to MAX_EXPIRING_DAYS."""
+    try:
+        days = int(value)
+    except (TypeError, ValueError, OverflowError):
+        days = -1
+    if not 0 <= days <= MAX_EXPIRING_DAYS:
+        raise CertfleetError(
+            errors.API_INVALID,
+            f"expiring_days {value}: a whole number from 0 to {MAX_EXPIRING_DAYS}",
+        )
+    return days
 
 
 def _account(user, field_name: str, value) -> Account:
@@ -49,7 +91,9 @@ def _account(user, field_name: str, value) -> Account:
         pk = int(value)
     except (TypeError, ValueError):
         pk = None
-    visible = scoping.scope(Account.objects.all(), user)
+    # A customer named as reseller (or the reverse) reads like an unknown id.
+    kind = _ACCOUNT_KINDS[field_name]
+    visible = scoping.scope(Account.objects.filter(kind=kind), user)
     account = visible.filter(pk=pk).first() if pk is not None else None
     if account is None:
         raise CertfleetError(errors.ACCOUNT_UNKNOWN, f"{field_name} {value}")

@@ -15,7 +15,7 @@ from apps.bulk.filters import PushFilter
 from apps.bulk.forms import PushForm
 from apps.bulk.models import Push
 from apps.bulk.tables import PushTable
-from apps.ca.errors import CertfleetError, lookup
+from apps.ca.errors import NO_SITE_MATCHED, CertfleetError, lookup
 from apps.certificates.models import Order
 
 DRY_RUN_ROWS = 200
@@ -48,12 +48,13 @@ def push_new(request):
     if request.method != "POST" or not form.is_valid():
         return render(request, "bulk/push_new.html", {"form": form})
     voucher, target = form.cleaned_data["voucher"], form.target()
-    sites = services.select_sites(request.user, target)
-    missing = []
-    if "names" in target:
-        sites = sites.filter(name__in=target["names"])
-        known = set(sites.values_list("name", flat=True))
-        missing = [name for name in target["names"] if name not in known]
+    try:
+        sites, missing = _chosen(request.user, target)
+        if request.POST.get("action") == "start" and not sites.exists():
+            raise CertfleetError(NO_SITE_MATCHED)
+    except CertfleetError as exc:
+        form.add_error(None, f"{exc.code}: {exc.info.message} {exc.info.advice}")
+        return render(request, "bulk/push_new.html", {"form": form}, status=400)
     if request.POST.get("action") == "start":
         push = services.create_push(
             user=request.user,
@@ -71,6 +72,19 @@ def push_new(request):
         "missing": missing,
     }
     return render(request, "bulk/push_new.html", context)
+
+
+def _chosen(user, target: dict):
+    """(sites, names listed that are not among them)."""
+    from apps.bulk import services
+
+    sites = services.select_sites(user, target)
+    missing = []
+    if "names" in target:
+        sites = sites.filter(name__in=target["names"])
+        known = set(sites.values_list("name", flat=True))
+        missing = [name for name in target["names"] if name not in known]
+    return sites, missing
 
 
 def _carried(form: PushForm, user) -> PushForm:

@@ -18,6 +18,7 @@ from apps.certificates.forms import ConfirmRevokeForm, RedeemForm, RevokeForm
 from apps.certificates.lifecycle import replacement, revocation
 from apps.certificates.models import Certificate, Order
 from apps.certificates.tables import OrderTable
+from apps.vouchers.disclosure import shown_code
 from apps.vouchers.models import Voucher
 
 # Secrets that may appear in raw Plesk or CA answers; support sees the rest.
@@ -79,7 +80,9 @@ def failure_of(order: Order) -> dict | None:
 
 
 def scoped_order(request, pk: int) -> Order:
-    orders = Order.objects.select_related("site__server", "voucher", "certificate")
+    orders = Order.objects.select_related(
+        "site__server", "voucher__owner", "certificate"
+    )
     return get_object_or_404(scope(orders, request.user), pk=pk)
 
 
@@ -94,6 +97,7 @@ def _order_context(request, order: Order) -> dict:
     finished = order.state in (Order.State.DONE, Order.State.FAILED, Order.State.HELD)
     return {
         "order": order,
+        "voucher_code": shown_code(order.voucher, request.user),
         "steps": steps,
         "failure": failure_of(order),
         "finished": finished,

@@ -18,11 +18,14 @@ def parse(text: str) -> int:
     raw = text.strip().lower()
     if raw.startswith("dec:"):
         digits = raw[4:].strip()
-        if not digits.isdigit():
+        if not (digits.isascii() and digits.isdigit()):
             raise InvalidSerial(f"{text!r} is not a decimal serial number")
         return int(digits)
     if raw.startswith("0x"):
-        raw = raw[2:]
+        raw = raw[2:].strip()
+    if raw.startswith("-"):
+        # Dashes separate digit groups; a leading one is a minus sign.
+        raise InvalidSerial(f"{text!r}: serial numbers are positive")
     cleaned = re.sub(r"[\s:\-]", "", raw)
     if not cleaned or not _HEX.match(cleaned):
         raise InvalidSerial(

@@ -45,6 +45,13 @@ MAX_LINES = 50_000
 _YES = {"yes", "y", "true", "1", "x"}
 _NO = {"no", "n", "false", "0", ""}
 _CODE = re.compile(r"^[A-Z0-9]{4,64}$")
+_DIGITS = re.compile(r"^[0-9]+$")
+# The largest value each number column takes; larger is refused on its line.
+MOST = {"days": 3650, "uses": 1_000_000, "reissues_per_day": 1000}
+# How far ahead a voucher may expire (a date past year 9999 cannot be stored).
+LATEST_EXPIRY = dt.timedelta(days=100 * 366)
+# The key under which read() reports a line the CSV reader could not read.
+UNREADABLE = "__unreadable__"
 
 
 def read(fileobj: IO | str | bytes) -> tuple[list[tuple[int, dict]], str]:
@@ -63,15 +70,30 @@ def read(fileobj: IO | str | bytes) -> tuple[list[tuple[int, dict]], str]:
         return [], _header_problem(missing, unknown)
     reader.fieldnames = header
     rows = []
-    for row in reader:
-        if not any((value or "").strip() for value in row.values()):
+    for number, row in _rows(reader):
+        if row is not None and not any((v or "").strip() for v in row.values()):
             continue  # blank line
-        rows.append((reader.line_num, row))
+        rows.append((number, row))
         if len(rows) > MAX_LINES:
             return [], f"more than {MAX_LINES} vouchers; split the file"
     if not rows:
         return [], "no vouchers in the file"
     return rows, ""
+
+
+def _rows(reader: csv.DictReader):
+    """(line number, row); a line the reader refuses (e.g. a field over the CSV
+    module's size limit) becomes a row holding only its problem."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # The reader counts a line only once it has read it whole.
+            yield reader.line_num + 1, {UNREADABLE: f"not readable as CSV: {exc}"}
+            continue
+        yield reader.line_num, row
 
 
 def _header_problem(missing: list[str], unknown: list[str]) -> str:
@@ -85,6 +107,8 @@ def _header_problem(missing: list[str], unknown: list[str]) -> str:
 
 def voucher_from_row(row: dict, owner: Account) -> tuple[Voucher | None, list[str]]:
     """An unsaved voucher for one row, and what is wrong with it."""
+    if UNREADABLE in row:
+        return None, [row[UNREADABLE]]
     if None in row:
         return None, ["more fields than the header has columns"]
     value = {key: (text or "").strip() for key, text in row.items()}
@@ -133,8 +157,10 @@ def _number(value: dict, column: str, default: int, problems: list[str]) -> int:
     text = value.get(column, "")
     if not text:
         return default
-    if not text.isdigit() or int(text) < 1:
-        problems.append(f"{column}: a whole number of at least 1")
+    most = MOST[column]
+    # Only ASCII digits: str.isdigit() passes "²", which int() refuses.
+    if not _DIGITS.match(text) or len(text) > 12 or not 1 <= int(text) <= most:
+        problems.append(f"{column}: a whole number of at least 1 and at most {most}")
         return default
     return int(text)
 
@@ -149,16 +175,31 @@ def _flag(value: dict, column: str, problems: list[str]) -> bool:
 
 
 def _expiry(text: str, problems: list[str]) -> dt.datetime | None:
+    try:
+        moment = _moment(text)
+    except ValueError:  # well formed but no such day, e.g. 2027-02-30
+        problems.append(f"expires: there is no such date or time as {text[:40]}")
+        return None
+    if moment is None:
+        problems.append("expires: a date like 2027-12-31 or a time with zone")
+        return None
+    if moment > clock.now() + LATEST_EXPIRY:
+        problems.append("expires: at most 100 years ahead")
+        return None
+    return moment
+
+
+def _moment(text: str) -> dt.datetime | None:
+    """The moment a voucher stops being valid; None when the text is no date or
+    time with zone; ValueError when it names no real day or time."""
     day = parse_date(text) if len(text) == 10 else None
     if day is not None:
+        if day.year >= dt.MAXYEAR:
+            return dt.datetime.max.replace(tzinfo=dt.UTC)  # too late anyway
         # Valid through that whole day, UTC.
         return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), dt.UTC)
-    try:
-        moment = parse_datetime(text)
-    except ValueError:
-        moment = None
+    moment = parse_datetime(text)
     if moment is None or moment.tzinfo is None:
-        problems.append("expires: a date like 2027-12-31 or a time with zone")
         return None
     return moment
 

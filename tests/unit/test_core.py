@@ -13,6 +13,7 @@ from apps.fleet.models import PleskServer, Site
         "01:00:01:16:17:90:4c:9e",
         "0x100011617904C9E",
         "100011617904c9e",
+        "01-00-01-16-17-90-4c-9e",
         f"dec:{0x0100011617904C9E}",
     ],
 )
@@ -28,6 +29,19 @@ def test_serial_display_keeps_even_digits():
 def test_serial_garbage_is_refused(bad):
     with pytest.raises(serials.InvalidSerial):
         serials.parse(bad)
+
+
+@pytest.mark.parametrize("negative", ["-1", "0x-1", " -01:00", "0X -1", "dec:-1"])
+def test_a_negative_serial_is_refused_not_read_as_its_digits(negative):
+    with pytest.raises(serials.InvalidSerial):
+        serials.parse(negative)
+    with pytest.raises(serials.InvalidSerial):
+        serials.candidates(negative)
+
+
+def test_a_decimal_serial_of_non_ascii_digits_is_refused():
+    with pytest.raises(serials.InvalidSerial):
+        serials.parse("dec:\u00b2")
 
 
 def test_idn_names_are_stored_as_a_labels():

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from apps.accounts.models import Account
 from apps.api.serializers.scoped import ScopedAccountField
 from apps.bulk.models import Push
 from apps.fleet.models import PleskServer
@@ -14,8 +15,15 @@ class TargetFilterSerializer(serializers.Serializer):
     server = serializers.PrimaryKeyRelatedField(
         queryset=PleskServer.objects.all(), required=False
     )
-    reseller = ScopedAccountField(required=False, help_text="Whole subtree")
-    customer = ScopedAccountField(required=False)
+    # Limited to their kind: a customer's id as reseller reads like an unknown id.
+    reseller = ScopedAccountField(
+        queryset=Account.objects.filter(kind=Account.Kind.RESELLER),
+        required=False,
+        help_text="Whole subtree",
+    )
+    customer = ScopedAccountField(
+        queryset=Account.objects.filter(kind=Account.Kind.CUSTOMER), required=False
+    )
     ip_range = serializers.CharField(
         required=False,
         max_length=200,
@@ -39,7 +47,18 @@ class TargetFilterSerializer(serializers.Serializer):
         return value
 
     def to_internal_value(self, data):
-        """The filter as apps.bulk.services.select_sites reads it: ids, not rows."""
+        """The filter as apps.bulk.services.select_sites reads it: ids, not rows.
+        A key the filter does not have is refused: ignoring a typo would aim the
+        push at every site."""
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in data if key not in self.fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        key: [f"Unknown filter key; use {', '.join(self.fields)}."]
+                        for key in unknown
+                    }
+                )
         values = super().to_internal_value(data)
         return {
             name: getattr(value, "pk", value)

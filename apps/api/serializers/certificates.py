@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.certificates.models import Certificate, HealthCheck, Order, OrderStep
+from apps.vouchers.disclosure import shown_code
 
 
 class OrderStepSerializer(serializers.ModelSerializer):
@@ -25,8 +26,8 @@ class OrderSerializer(serializers.ModelSerializer):
     # Blank when unknown, so not always an email address.
     contact_email = serializers.CharField(read_only=True)
     site_name = serializers.CharField(source="site.display_name", read_only=True)
-    voucher_code = serializers.CharField(
-        source="voucher.code", read_only=True, allow_null=True
+    voucher_code = serializers.SerializerMethodField(
+        help_text="Masked (****2026) unless the voucher's owner is in your scope"
     )
 
     class Meta:
@@ -53,6 +54,12 @@ class OrderSerializer(serializers.ModelSerializer):
             "finished_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_voucher_code(self, order: Order) -> str | None:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return shown_code(order.voucher, user) if order.voucher_id else None
 
 
 class OrderDetailSerializer(OrderSerializer):

@@ -33,7 +33,7 @@ class OrderViewSet(
 ):
     """One certificate's job for one site, step by step."""
 
-    queryset = Order.objects.select_related("site", "voucher")
+    queryset = Order.objects.select_related("site", "voucher__owner")
     filterset_class = ApiOrderFilter
     ordering_fields = ["created_at", "finished_at", "state"]
     ordering = ["-created_at", "-pk"]

@@ -6,8 +6,17 @@ import io
 from rest_framework.exceptions import ValidationError
 
 from apps.api import targets, watch
-from apps.api.cli import CertfleetCommand, Failed, UsageError, acting_user, read_text
+from apps.api.cli import (
+    CertfleetCommand,
+    Failed,
+    UsageError,
+    acting_user,
+    explain,
+    read_text,
+)
 from apps.bulk import services as bulk
+from apps.ca import errors
+from apps.ca.errors import CertfleetError
 from apps.fleet.models import PleskServer
 from apps.vouchers import networks
 
@@ -54,6 +63,10 @@ class Command(CertfleetCommand):
             )
         except ValidationError as exc:
             raise UsageError(_flatten(exc.detail)) from exc
+        except CertfleetError as exc:
+            if exc.code != errors.NO_SITE_MATCHED:
+                raise
+            raise UsageError(str(explain(exc))) from exc
         if options["dry_run"]:
             return self.dry_run(voucher, sites)
         push = bulk.create_push(
