@@ -61,9 +61,10 @@ def make_voucher(personas):
 
 @pytest.fixture
 def make_order():
-    def make(site, voucher, *, kind=Order.Kind.NEW) -> Order:
+    def make(site, voucher, *, kind=Order.Kind.NEW, state=Order.State.PENDING):
+        # A site has one pending or running order at a time (a database rule).
         return Order.objects.create(
-            site=site, voucher=voucher, kind=kind, names=[site.name]
+            site=site, voucher=voucher, kind=kind, names=[site.name], state=state
         )
 
     return make

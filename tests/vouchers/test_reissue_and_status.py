@@ -45,8 +45,9 @@ def test_reissues_take_no_use_but_have_a_daily_limit(
     voucher = make_voucher(uses_allowed=1, uses_spent=1, reissues_per_day=2)
     site = make_site()
     make_certificate(site, voucher)
-    for _ in range(2):
-        use = services.reserve(voucher, make_order(site, voucher, kind=REISSUE))
+    for _ in range(2):  # two earlier reissues today, done
+        done = make_order(site, voucher, kind=REISSUE, state="done")
+        use = services.reserve(voucher, done)
         assert use.kind == VoucherUse.Kind.REISSUE
     assert services.balance(voucher).left == 0
     with pytest.raises(errors.CertfleetError) as caught:
