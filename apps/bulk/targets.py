@@ -10,6 +10,7 @@ from apps.accounts.models import Account
 from apps.ca import errors
 from apps.ca.errors import CertfleetError
 from apps.core import clock
+from apps.fleet import filters as fleet_filters
 from apps.fleet.models import Site
 from apps.vouchers import networks
 from apps.vouchers.models import Voucher
@@ -48,7 +49,8 @@ def select_sites(user, filters: dict) -> QuerySet[Site]:
             account = _account(user, field_name, filters[field_name])
             sites = sites.filter(owner__path__startswith=account.path)
     if filters.get("not_secured"):
-        sites = sites.filter(current_certificate__isnull=True)
+        # Revoked, replaced or expired certificates do not secure a site.
+        sites = fleet_filters.unsecured(sites)
     if filters.get("expiring_days") not in (None, ""):
         days = expiring_days(filters["expiring_days"])
         until = clock.now() + timedelta(days=days)

@@ -42,13 +42,10 @@ def test_a_site_with_a_revoked_certificate_is_not_secured(revoked_site, personas
     assert not sites.filter(filters.secured()).exists()
     states = filters.with_certificate_status(sites).values_list("cert_state", flat=True)
     assert filters.CertState.SECURED not in set(states)
-    # A push may aim at it (what the xfail below needs, besides targets.py).
+    # A push may aim at it.
     assert revoked_site in set(select_sites(personas.staff, {}))
 
 
-# TODO: drop the xfail once apps/bulk/targets.py (F2) filters not_secured through
-# apps.fleet.filters.unsecured instead of current_certificate__isnull.
-@pytest.mark.xfail(strict=True, reason="targets.py still counts revoked as secured")
 def test_a_not_secured_push_targets_a_site_with_a_revoked_certificate(
     revoked_site, personas
 ):
