@@ -13,10 +13,10 @@ import time
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from OpenSSL import SSL
 
-MAX_CHAIN = 10
+from apps.ca.errors import CertfleetError
+from apps.certificates.services.chain import build_path
 
 
 @dataclass(frozen=True)
@@ -63,33 +63,18 @@ def _close_quietly(connection: SSL.Connection) -> None:
         connection.shutdown()
 
 
-def issued_by(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
-    if certificate.issuer != issuer.subject:
-        return False
-    try:
-        certificate.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, InvalidSignature):
-        return False
-    return True
-
-
 def builds_to_root(
     leaf: x509.Certificate,
     chain: list[x509.Certificate],
     roots: list[x509.Certificate],
 ) -> bool:
     """True when the served chain leads from the leaf to one of `roots` with every
-    signature checked, fetching nothing."""
-    current, pool = leaf, list(chain)
-    for _ in range(MAX_CHAIN):
-        if current in roots or any(issued_by(current, root) for root in roots):
-            return True
-        parent = next((c for c in pool if issued_by(current, c)), None)
-        if parent is None:
-            return False
-        pool.remove(parent)
-        current = parent
-    return False
+    signature checked, fetching nothing (the pipeline's own path builder)."""
+    try:
+        build_path(leaf, chain, roots)
+    except CertfleetError:
+        return False
+    return True
 
 
 def names(certificate: x509.Certificate) -> list[str]:
