@@ -81,6 +81,7 @@ def ca_check(run, log) -> None:
     )
     log.raw(result.raw)
     order.ca_order_id = str(result.order_id)
+    order.temp_cert_pem = ""  # a new CA order: any earlier test certificate is void
     if not keys.fits(key, result.key_length):
         order.key_pem, order.csr_pem = keys.make(order.names, result.key_length)
         log.note(f"the CA asked for RSA {result.key_length}: new key and CSR")
@@ -105,9 +106,10 @@ def hold(order: Order, warning: CertfleetError) -> None:
 
 def temp_install(run, log) -> None:
     order = run.order
-    if order.real_order_asked_at and order.temp_cert_pem:
-        # The real order's outcome is unknown: serve the same temporary
-        # certificate again so the CA can be asked again under the same order.
+    if order.temp_cert_pem:
+        # This CA order already has its test certificate (a worker died before the
+        # step was logged, or the real order's outcome is unknown): serve it again;
+        # the CA refuses a second test order under the test order's id.
         cert_pem, chain_pem = chain.split_leaf(order.temp_cert_pem)
         log.note(
             f"the same temporary certificate again for CA order {order.ca_order_id}"
