@@ -17,7 +17,7 @@ from apps.certificates.models import Certificate, Order
 from apps.certificates.services import run_order, start_order
 from apps.core import clock
 from apps.fleet.models import Site
-from tests.pipeline.helpers import fresh_voucher, pick_sites, served
+from tests.pipeline.helpers import fresh_voucher, pick_sites, served, wait_finished
 from tests.vouchers.conftest import postgres  # noqa: F401
 from tests.vouchers.processes import run_at_once
 
@@ -34,7 +34,9 @@ def _issue(setup) -> Certificate:
     (site,) = pick_sites()
     order = start_order(site=site, voucher=fresh_voucher(setup))
     run_order(order.pk)
-    order.refresh_from_db()
+    # With committed rows (PostgreSQL race test) a session worker may have taken
+    # the order's task first; either way, wait until it is finished.
+    order = wait_finished(order)
     assert order.state == Order.State.DONE, (order.error_code, order.error_message)
     return order.certificate
 
