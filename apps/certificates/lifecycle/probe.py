@@ -16,7 +16,7 @@ from cryptography import x509
 from OpenSSL import SSL
 
 from apps.ca.errors import CertfleetError
-from apps.certificates.services.chain import build_path
+from apps.certificates.services.chain import build_path, covers, dns_names
 
 
 @dataclass(frozen=True)
@@ -77,19 +77,7 @@ def builds_to_root(
     return True
 
 
-def names(certificate: x509.Certificate) -> list[str]:
-    try:
-        san = certificate.extensions.get_extension_for_class(
-            x509.SubjectAlternativeName
-        )
-    except x509.ExtensionNotFound:
-        cn = certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
-        return [str(a.value).lower() for a in cn]
-    return [n.lower() for n in san.value.get_values_for_type(x509.DNSName)]
-
-
 def matches_name(certificate: x509.Certificate, name: str) -> bool:
-    """Whether the certificate is valid for `name` (a wildcard covers one label)."""
-    name = name.lower()
-    parent = name.split(".", 1)[1] if "." in name else ""
-    return any(n == name or n == f"*.{parent}" for n in names(certificate))
+    """Whether the certificate is valid for `name` by its DNS names (a wildcard
+    covers one label), as browsers judge it and as the pipeline checks it."""
+    return covers(dns_names(certificate), name.lower())
